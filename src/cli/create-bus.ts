@@ -1,0 +1,18 @@
+import type { Bus } from '../bus/bus.js';
+import { createMemoryBus } from '../bus/memory-bus.js';
+import type { Logger } from '../shared/logger.js';
+
+export interface BusOptions {
+  /** `redis://` or `rediss://` URL; the memory bus when absent. */
+  readonly redisUrl?: string | undefined;
+  /** Key prefix in Redis; default `gatelink:`. */
+  readonly prefix?: string | undefined;
+  readonly log: Logger;
+}
+
+/** The bus the CLI options ask for: Redis when a URL is given, in-process otherwise. */
+export async function createBus({ redisUrl, prefix, log }: BusOptions): Promise<Bus> {
+  if (!redisUrl) return createMemoryBus();
+  const { createRedisBus } = await import('../bus/redis-bus.js');
+  return createRedisBus({ url: redisUrl, prefix: prefix ?? 'gatelink:', log });
+}
