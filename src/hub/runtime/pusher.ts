@@ -30,6 +30,8 @@ interface Entry {
   target: PushTarget;
   /** Key of the last view the Link acknowledged. */
   acked: string | null;
+  /** Key of the view in flight. */
+  sending: string | null;
   dirty: boolean;
   inflight: boolean;
   timer: NodeJS.Timeout | undefined;
@@ -65,6 +67,7 @@ export function createPusher({
     entry.dirty = false;
     entry.inflight = true;
     const target = entry.target;
+    entry.sending = keyOf(target);
     const started = performance.now();
     const outcome = await sendPush(target, timeoutMs, entry.abort.signal);
     entry.inflight = false;
@@ -74,7 +77,7 @@ export function createPusher({
     const meta = { agent_id: target.agentId, host: pushHost(target.url) };
 
     if (outcome.ok) {
-      entry.acked = keyOf(target);
+      entry.acked = entry.sending;
       if (entry.failures > 0) {
         log.info({ ...meta, attempts: entry.failures + 1 }, 'push to link delivered after retries');
         report({ time: Date.now(), level: 'info', source: 'hub', message: 'push to link delivered again', meta });
@@ -120,6 +123,7 @@ export function createPusher({
           entry = {
             target,
             acked: null,
+            sending: null,
             dirty: false,
             inflight: false,
             timer: undefined,
@@ -132,7 +136,8 @@ export function createPusher({
         }
         const previous = entry.target;
         entry.target = target;
-        if (!force && keyOf(target) === entry.acked) continue;
+        const key = keyOf(target);
+        if (!force && (key === entry.acked || (entry.inflight && key === entry.sending))) continue;
         entry.dirty = true;
         if (entry.inflight) continue;
         if (entry.timer) {
