@@ -13,7 +13,10 @@ export interface Coalescer {
  * so a change is published within one store read and one bus write), later ones during that run
  * collapse into exactly one more run, which sees all of them. `force` survives the folding.
  */
-export function createCoalescer(job: (force: boolean) => Promise<void>, onError: (err: unknown) => void): Coalescer {
+export function createCoalescer(
+  job: (force: boolean) => Promise<void>,
+  onError: (err: unknown) => void,
+): Coalescer {
   let running: Promise<void> | null = null;
   let pending = false;
   let pendingForce = false;

@@ -1,6 +1,12 @@
 import type { Bus } from '../../bus/bus.js';
 import { buildLinkView } from '../../bus/link-view.js';
-import type { AgentConfig, ConfigSnapshot, GatePresence, LinkView, RouteConfig } from '../../bus/types.js';
+import type {
+  AgentConfig,
+  ConfigSnapshot,
+  GatePresence,
+  LinkView,
+  RouteConfig,
+} from '../../bus/types.js';
 import { hashToken } from '../../shared/token-hash.js';
 import type { HubState } from './store.js';
 
@@ -70,11 +76,18 @@ export function createConfigPublisher({ bus }: { bus: Bus }): ConfigPublisher {
         current.add(agent.tokenHash);
         const json = JSON.stringify(view);
         if (!force && written.get(agent.tokenHash) === json) continue;
-        writes.push(bus.publishLinkView(agent.tokenHash, view).then(() => void written.set(agent.tokenHash, json)));
+        writes.push(
+          bus
+            .publishLinkView(agent.tokenHash, view)
+            .then(() => void written.set(agent.tokenHash, json)),
+        );
       }
       // Hashes that vanished: from this process's memory and from the snapshot being replaced,
       // so a token rotated through another Hub (or before a restart) is withdrawn too.
-      const vanished = new Set([...written.keys(), ...(previous?.agents.map((a) => a.tokenHash) ?? [])]);
+      const vanished = new Set([
+        ...written.keys(),
+        ...(previous?.agents.map((a) => a.tokenHash) ?? []),
+      ]);
       for (const hash of vanished) {
         if (current.has(hash)) continue;
         writes.push(bus.publishLinkView(hash, null).then(() => void written.delete(hash)));

@@ -38,7 +38,11 @@ const gate = (id: string, over: Partial<GatePresence> = {}): GatePresence => ({
 });
 
 /** Resolve with the first value `watch` delivers that satisfies `ok`. */
-function waitFor<T>(watch: (fn: (v: T) => void) => () => void, ok: (v: T) => boolean, ms = 2_000): Promise<T> {
+function waitFor<T>(
+  watch: (fn: (v: T) => void) => () => void,
+  ok: (v: T) => boolean,
+  ms = 2_000,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       stop();
@@ -62,10 +66,27 @@ async function startHub(): Promise<void> {
   store = createMemoryHubStore({
     version: 7,
     routes: [
-      { id: 1, domain: 'play.example.com', targetIp: '10.0.0.5', targetPort: 25565, agentId: 1, proxyProtocol: false },
-      { id: 2, domain: '*.mc.example.com', targetIp: '10.0.0.6', targetPort: 25566, agentId: 2, proxyProtocol: true },
+      {
+        id: 1,
+        domain: 'play.example.com',
+        targetIp: '10.0.0.5',
+        targetPort: 25565,
+        agentId: 1,
+        proxyProtocol: false,
+      },
+      {
+        id: 2,
+        domain: '*.mc.example.com',
+        targetIp: '10.0.0.6',
+        targetPort: 25566,
+        agentId: 2,
+        proxyProtocol: true,
+      },
     ],
-    agents: [agent(1, 'secret-token-one'), agent(2, 'secret-token-two', { mode: 'push', enabled: false })],
+    agents: [
+      agent(1, 'secret-token-one'),
+      agent(2, 'secret-token-two', { mode: 'push', enabled: false }),
+    ],
   });
   runtime = createHubRuntime({ bus, log: silentLogger(), hubId: 'hub-a', store });
   await runtime.start();
@@ -83,8 +104,20 @@ describe('config publishing', () => {
     expect(config?.version).toBe(7);
     expect(config?.routes.map((r) => r.domain)).toEqual(['play.example.com', '*.mc.example.com']);
     expect(config?.agents).toEqual([
-      { id: 1, name: 'agent 1', mode: 'redis', enabled: true, tokenHash: hashToken('secret-token-one') },
-      { id: 2, name: 'agent 2', mode: 'push', enabled: false, tokenHash: hashToken('secret-token-two') },
+      {
+        id: 1,
+        name: 'agent 1',
+        mode: 'redis',
+        enabled: true,
+        tokenHash: hashToken('secret-token-one'),
+      },
+      {
+        id: 2,
+        name: 'agent 2',
+        mode: 'push',
+        enabled: false,
+        tokenHash: hashToken('secret-token-two'),
+      },
     ]);
     const wire = JSON.stringify(config);
     expect(wire).not.toContain('secret-token');
@@ -102,8 +135,18 @@ describe('config publishing', () => {
       version: 7,
       agentId: 1,
       enabled: true,
-      routes: [{ id: 1, domain: 'play.example.com', targetIp: '10.0.0.5', targetPort: 25565, proxyProtocol: false }],
-      gates: [{ id: 'gate-1', tunnelAddr: 'gate-1.example.net:25590', tls: true, fingerprint: 'AA:BB' }],
+      routes: [
+        {
+          id: 1,
+          domain: 'play.example.com',
+          targetIp: '10.0.0.5',
+          targetPort: 25565,
+          proxyProtocol: false,
+        },
+      ],
+      gates: [
+        { id: 'gate-1', tunnelAddr: 'gate-1.example.net:25590', tls: true, fingerprint: 'AA:BB' },
+      ],
     });
     const disabled = await bus.readLinkView(hashToken('secret-token-two'));
     expect(disabled).toMatchObject({ agentId: 2, enabled: false, gates: [] });
@@ -113,7 +156,10 @@ describe('config publishing', () => {
     await startHub();
     const oldHash = hashToken('secret-token-one');
     expect(await bus.readLinkView(oldHash)).not.toBeNull();
-    const withdrawn = waitFor<LinkView | null>((fn) => bus.watchLinkView(oldHash, fn), (v) => v === null);
+    const withdrawn = waitFor<LinkView | null>(
+      (fn) => bus.watchLinkView(oldHash, fn),
+      (v) => v === null,
+    );
     store.change((s) => {
       const a = s.agents[0]!;
       a.token = 'rotated-token';
@@ -121,7 +167,10 @@ describe('config publishing', () => {
     });
     runtime.notifyChanged();
     expect(await withdrawn).toBeNull();
-    expect(await bus.readLinkView(hashToken('rotated-token'))).toMatchObject({ agentId: 1, version: 8 });
+    expect(await bus.readLinkView(hashToken('rotated-token'))).toMatchObject({
+      agentId: 1,
+      version: 8,
+    });
     const config = await bus.readConfig();
     expect(config?.agents.map((a) => a.tokenHash)).not.toContain(oldHash);
   });
@@ -142,7 +191,10 @@ describe('config publishing', () => {
   it('publishes a change well under 100 ms and folds a burst into few reads ending at the newest version', async () => {
     await startHub();
     const started = performance.now();
-    const published = waitFor<ConfigSnapshot>((fn) => bus.watchConfig(fn), (c) => c.version === 8);
+    const published = waitFor<ConfigSnapshot>(
+      (fn) => bus.watchConfig(fn),
+      (c) => c.version === 8,
+    );
     store.change((s) => void s.routes.push({ ...s.routes[0]!, id: 3, domain: 'new.example.com' }));
     runtime.notifyChanged();
     await published;
@@ -159,14 +211,19 @@ describe('config publishing', () => {
     const config = await bus.readConfig();
     expect(config?.version).toBe(58);
     expect(config?.routes[0]?.targetPort).toBe(30_049);
-    expect((await bus.readLinkView(hashToken('secret-token-one')))?.routes[0]?.targetPort).toBe(30_049);
+    expect((await bus.readLinkView(hashToken('secret-token-one')))?.routes[0]?.targetPort).toBe(
+      30_049,
+    );
   });
 
   it('re-publishes views when a Gate appears or changes its fingerprint, without a config change', async () => {
     await startHub();
     const hash = hashToken('secret-token-one');
     await bus.announceGate(gate('gate-1'), 10_000);
-    await waitFor<LinkView | null>((fn) => bus.watchLinkView(hash, fn), (v) => v?.gates[0]?.fingerprint === 'AA:BB');
+    await waitFor<LinkView | null>(
+      (fn) => bus.watchLinkView(hash, fn),
+      (v) => v?.gates[0]?.fingerprint === 'AA:BB',
+    );
     await bus.announceGate(gate('gate-1', { fingerprint: 'CC:DD' }), 10_000);
     const view = await waitFor<LinkView | null>(
       (fn) => bus.watchLinkView(hash, fn),
@@ -175,18 +232,30 @@ describe('config publishing', () => {
     expect(view?.version).toBe(7);
     await bus.withdrawGate('gate-1');
     expect(
-      await waitFor<LinkView | null>((fn) => bus.watchLinkView(hash, fn), (v) => v?.gates.length === 0),
+      await waitFor<LinkView | null>(
+        (fn) => bus.watchLinkView(hash, fn),
+        (v) => v?.gates.length === 0,
+      ),
     ).toMatchObject({ gates: [] });
   });
 
   it('heals a bus that lost its state with the periodic re-publish', async () => {
     bus = createMemoryBus();
     store = createMemoryHubStore({ version: 3, agents: [agent(1, 'tok-1')] });
-    runtime = createHubRuntime({ bus, log: silentLogger(), hubId: 'hub-a', store, timings: { republishMs: 30 } });
+    runtime = createHubRuntime({
+      bus,
+      log: silentLogger(),
+      hubId: 'hub-a',
+      store,
+      timings: { republishMs: 30 },
+    });
     await runtime.start();
     const hash = hashToken('tok-1');
     await bus.publishLinkView(hash, null);
-    const healed = await waitFor<LinkView | null>((fn) => bus.watchLinkView(hash, fn), (v) => v !== null);
+    const healed = await waitFor<LinkView | null>(
+      (fn) => bus.watchLinkView(hash, fn),
+      (v) => v !== null,
+    );
     expect(healed).toMatchObject({ agentId: 1, version: 3 });
   });
 });
@@ -197,10 +266,23 @@ describe('gates, presence and logs', () => {
     const now = Date.now();
     await store.upsertGates([gate('gate-old', { lastSeen: now - 3_600_000, connections: 9 })]);
     await bus.announceGate(
-      gate('gate-2', { connections: 4, sessions: [{ agentId: 1, links: 2 }], configVersion: 7, lastSeen: now }),
+      gate('gate-2', {
+        connections: 4,
+        sessions: [{ agentId: 1, links: 2 }],
+        configVersion: 7,
+        lastSeen: now,
+      }),
       10_000,
     );
-    await bus.announceGate(gate('gate-1', { sessions: [{ agentId: 1, links: 1 }, { agentId: 9, links: 0 }] }), 10_000);
+    await bus.announceGate(
+      gate('gate-1', {
+        sessions: [
+          { agentId: 1, links: 1 },
+          { agentId: 9, links: 0 },
+        ],
+      }),
+      10_000,
+    );
     const gates = await runtime.gates();
     expect(gates.map((g) => [g.ID, g.online])).toEqual([
       ['gate-1', true],
@@ -233,19 +315,47 @@ describe('gates, presence and logs', () => {
 
   it('stores Gate and Link log events from the bus', async () => {
     await startHub();
-    await bus.publishLog({ time: 1_700_000_000_000, level: 'warn', source: 'gate:gate-1', message: 'link session dropped' });
-    await bus.publishLog({ time: 1_700_000_000_001, level: 'info', source: 'link:1', message: 'connected', meta: { gate: 'gate-1' } });
+    await bus.publishLog({
+      time: 1_700_000_000_000,
+      level: 'warn',
+      source: 'gate:gate-1',
+      message: 'link session dropped',
+    });
+    await bus.publishLog({
+      time: 1_700_000_000_001,
+      level: 'info',
+      source: 'link:1',
+      message: 'connected',
+      meta: { gate: 'gate-1' },
+    });
     await new Promise((r) => setTimeout(r, 10));
     expect(store.logs).toEqual([
-      { time: 1_700_000_000_000, level: 'warn', source: 'gate:gate-1', message: 'link session dropped' },
-      { time: 1_700_000_000_001, level: 'info', source: 'link:1', message: 'connected', meta: { gate: 'gate-1' } },
+      {
+        time: 1_700_000_000_000,
+        level: 'warn',
+        source: 'gate:gate-1',
+        message: 'link session dropped',
+      },
+      {
+        time: 1_700_000_000_001,
+        level: 'info',
+        source: 'link:1',
+        message: 'connected',
+        meta: { gate: 'gate-1' },
+      },
     ]);
   });
 
   it('records live Gates in the store and exposes the hub metrics', async () => {
     bus = createMemoryBus();
     store = createMemoryHubStore({ version: 4, routes: [], agents: [agent(1, 'tok-1')] });
-    runtime = createHubRuntime({ bus, log: silentLogger(), hubId: 'hub-a', store, timings: { gatePollMs: 20 } });
+    runtime = createHubRuntime({
+      bus,
+      log: silentLogger(),
+      hubId: 'hub-a',
+      store,
+      timings: { gatePollMs: 20 },
+    });
     await bus.announceGate(gate('gate-1', { sessions: [{ agentId: 1, links: 1 }] }), 10_000);
     await runtime.start();
     await new Promise((r) => setTimeout(r, 60));

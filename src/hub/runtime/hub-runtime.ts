@@ -64,7 +64,14 @@ export interface HubRuntime {
 const HOUR_MS = 3_600_000;
 
 /** Create the Hub runtime; nothing runs before `start()`. */
-export function createHubRuntime({ bus, log, hubId, store, pushOptions = {}, timings = {} }: HubRuntimeOptions): HubRuntime {
+export function createHubRuntime({
+  bus,
+  log,
+  hubId,
+  store,
+  pushOptions = {},
+  timings = {},
+}: HubRuntimeOptions): HubRuntime {
   const gatePollMs = timings.gatePollMs ?? 2_000;
   const republishMs = timings.republishMs ?? 15_000;
   const statsSampleMs = timings.statsSampleMs ?? 10_000;
@@ -90,13 +97,17 @@ export function createHubRuntime({ bus, log, hubId, store, pushOptions = {}, tim
   let ingestFailing = false;
 
   const record = (event: LogEvent) => {
-    store.insertLog(event).catch((err: unknown) => log.warn({ err }, 'could not store a log entry'));
+    store
+      .insertLog(event)
+      .catch((err: unknown) => log.warn({ err }, 'could not store a log entry'));
   };
 
   const pushTargets = (state: HubState, views: ReadonlyMap<number, LinkView>): PushTarget[] =>
     state.agents.flatMap((a) => {
       const view = views.get(a.id);
-      return a.mode === 'push' && a.pushUrl && view ? [{ agentId: a.id, url: a.pushUrl, token: a.token, view }] : [];
+      return a.mode === 'push' && a.pushUrl && view
+        ? [{ agentId: a.id, url: a.pushUrl, token: a.token, view }]
+        : [];
     });
 
   const refresh = async (force: boolean) => {
@@ -201,8 +212,16 @@ export function createHubRuntime({ bus, log, hubId, store, pushOptions = {}, tim
       );
       tickers.push(
         every(gatePollMs, pollGates, loopError('gate poll')),
-        every(republishMs, async () => void (lease.isLeader() && runner.request(true)), loopError('re-publish')),
-        every(statsSampleMs, async () => void (lease.isLeader() && (await sampler.sample())), loopError('stats sample')),
+        every(
+          republishMs,
+          async () => void (lease.isLeader() && runner.request(true)),
+          loopError('re-publish'),
+        ),
+        every(
+          statsSampleMs,
+          async () => void (lease.isLeader() && (await sampler.sample())),
+          loopError('stats sample'),
+        ),
       );
       await pollGates().catch(loopError('gate poll'));
     },
@@ -231,7 +250,10 @@ export function createHubRuntime({ bus, log, hubId, store, pushOptions = {}, tim
 
     async agentPresence() {
       const live = await bus.listGates();
-      return agentPresenceFrom(live, lastState?.agents.map((a) => a.id));
+      return agentPresenceFrom(
+        live,
+        lastState?.agents.map((a) => a.id),
+      );
     },
 
     async stop() {

@@ -28,7 +28,11 @@ export function createHubMetrics(): HubMetrics {
       help: 'Config version this Hub last published',
       registers,
     }),
-    gatesOnline: new Gauge({ name: 'gatelink_hub_gates_online', help: 'Gates with a live heartbeat', registers }),
+    gatesOnline: new Gauge({
+      name: 'gatelink_hub_gates_online',
+      help: 'Gates with a live heartbeat',
+      registers,
+    }),
     agentsOnline: new Gauge({
       name: 'gatelink_hub_agents_online',
       help: 'Agents with at least one Link session on some Gate',

@@ -4,7 +4,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryBus } from '../../bus/memory-bus.js';
 import type { Bus } from '../../bus/bus.js';
 import type { GatePresence, LinkView } from '../../bus/types.js';
-import { PUSH_SIGNATURE_HEADER, PUSH_TIMESTAMP_HEADER, verifyPush } from '../../protocol/push-signature.js';
+import {
+  PUSH_SIGNATURE_HEADER,
+  PUSH_TIMESTAMP_HEADER,
+  verifyPush,
+} from '../../protocol/push-signature.js';
 import { createLogger } from '../../shared/logger.js';
 import { hashToken } from '../../shared/token-hash.js';
 import { createHubRuntime, type HubRuntime, type PushOptions } from './index.js';
@@ -30,7 +34,12 @@ async function startLinkServer(opts: { failFirst?: number; delayMs?: number } = 
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
-      received.push({ path: req.url ?? '', headers: req.headers, body, view: JSON.parse(body) as LinkView });
+      received.push({
+        path: req.url ?? '',
+        headers: req.headers,
+        body,
+        view: JSON.parse(body) as LinkView,
+      });
       setTimeout(() => {
         inFlight--;
         if (failuresLeft > 0) {
@@ -99,16 +108,49 @@ async function startHub(linkUrl: string, pushOptions: PushOptions = {}): Promise
   store = createMemoryHubStore({
     version: 1,
     routes: [
-      { id: 1, domain: 'play.example.com', targetIp: '10.0.0.5', targetPort: 25565, agentId: 1, proxyProtocol: false },
-      { id: 2, domain: 'other.example.com', targetIp: '10.0.0.9', targetPort: 25565, agentId: 2, proxyProtocol: false },
+      {
+        id: 1,
+        domain: 'play.example.com',
+        targetIp: '10.0.0.5',
+        targetPort: 25565,
+        agentId: 1,
+        proxyProtocol: false,
+      },
+      {
+        id: 2,
+        domain: 'other.example.com',
+        targetIp: '10.0.0.9',
+        targetPort: 25565,
+        agentId: 2,
+        proxyProtocol: false,
+      },
     ],
     agents: [
-      { id: 1, name: 'pushed', mode: 'push', enabled: true, tokenHash: hashToken(token), token, pushUrl: linkUrl },
-      { id: 2, name: 'follower', mode: 'redis', enabled: true, tokenHash: hashToken('t2'), token: 't2', pushUrl: null },
+      {
+        id: 1,
+        name: 'pushed',
+        mode: 'push',
+        enabled: true,
+        tokenHash: hashToken(token),
+        token,
+        pushUrl: linkUrl,
+      },
+      {
+        id: 2,
+        name: 'follower',
+        mode: 'redis',
+        enabled: true,
+        tokenHash: hashToken('t2'),
+        token: 't2',
+        pushUrl: null,
+      },
     ],
   });
   logLines = [];
-  const log = createLogger({ level: 'debug', destination: { write: (s: string) => void logLines.push(s) } });
+  const log = createLogger({
+    level: 'debug',
+    destination: { write: (s: string) => void logLines.push(s) },
+  });
   runtime = createHubRuntime({
     bus,
     log,
@@ -150,7 +192,15 @@ describe('push delivery', () => {
       version: 1,
       agentId: 1,
       enabled: true,
-      routes: [{ id: 1, domain: 'play.example.com', targetIp: '10.0.0.5', targetPort: 25565, proxyProtocol: false }],
+      routes: [
+        {
+          id: 1,
+          domain: 'play.example.com',
+          targetIp: '10.0.0.5',
+          targetPort: 25565,
+          proxyProtocol: false,
+        },
+      ],
       gates: [],
     });
 
@@ -260,7 +310,9 @@ describe('push delivery', () => {
       const { port } = silent.address() as AddressInfo;
       await startHub(`http://127.0.0.1:${port}`, { timeoutMs: 50 });
       await until(async () => /result="failed"\} [2-9]/.test(await runtime.metrics.metrics()));
-      expect(logLines.find((l) => l.includes('push to link failed'))).toContain('"reason":"timeout"');
+      expect(logLines.find((l) => l.includes('push to link failed'))).toContain(
+        '"reason":"timeout"',
+      );
     } finally {
       silent.closeAllConnections();
       silent.close();

@@ -1,5 +1,9 @@
 import type { LinkView } from '../../bus/types.js';
-import { PUSH_SIGNATURE_HEADER, PUSH_TIMESTAMP_HEADER, signPush } from '../../protocol/push-signature.js';
+import {
+  PUSH_SIGNATURE_HEADER,
+  PUSH_TIMESTAMP_HEADER,
+  signPush,
+} from '../../protocol/push-signature.js';
 
 /** Where and what to push for one push-mode agent. */
 export interface PushTarget {
@@ -30,7 +34,11 @@ function describe(err: unknown): string {
  * POST the view to the Link once, signed with a fresh timestamp. Redirects are not followed:
  * a Link answers itself or the push failed.
  */
-export async function sendPush(target: PushTarget, timeoutMs: number, signal: AbortSignal): Promise<PushOutcome> {
+export async function sendPush(
+  target: PushTarget,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<PushOutcome> {
   const body = JSON.stringify(target.view);
   const timestamp = String(Date.now());
   try {
@@ -47,7 +55,9 @@ export async function sendPush(target: PushTarget, timeoutMs: number, signal: Ab
     });
     // Release the connection for keep-alive reuse; the answer's content is not needed.
     await res.body?.cancel().catch(() => undefined);
-    return res.ok ? { ok: true, status: res.status } : { ok: false, status: res.status, reason: `HTTP ${res.status}` };
+    return res.ok
+      ? { ok: true, status: res.status }
+      : { ok: false, status: res.status, reason: `HTTP ${res.status}` };
   } catch (err) {
     return { ok: false, reason: describe(err) };
   }

@@ -73,14 +73,22 @@ export function createPusher({
     entry.inflight = false;
     if (entry.removed) return;
     metrics.pushLatency.observe((performance.now() - started) / 1000);
-    metrics.pushes.inc({ result: outcome.ok ? 'ok' : outcome.status === undefined ? 'failed' : 'rejected' });
+    metrics.pushes.inc({
+      result: outcome.ok ? 'ok' : outcome.status === undefined ? 'failed' : 'rejected',
+    });
     const meta = { agent_id: target.agentId, host: pushHost(target.url) };
 
     if (outcome.ok) {
       entry.acked = entry.sending;
       if (entry.failures > 0) {
         log.info({ ...meta, attempts: entry.failures + 1 }, 'push to link delivered after retries');
-        report({ time: Date.now(), level: 'info', source: 'hub', message: 'push to link delivered again', meta });
+        report({
+          time: Date.now(),
+          level: 'info',
+          source: 'hub',
+          message: 'push to link delivered again',
+          meta,
+        });
       }
       entry.failures = 0;
       entry.backoff.reset();

@@ -32,7 +32,13 @@ export function activeConnections(liveGates: readonly GatePresence[]): number {
  * seen, deleted routes included in the sums); `active` from the live Gates' heartbeats;
  * per-route and per-agent rows list what the config holds now.
  */
-export function aggregateStats({ state, liveGates, knownGates, traffic, samples }: StatsInputs): StatsJson {
+export function aggregateStats({
+  state,
+  liveGates,
+  knownGates,
+  traffic,
+  samples,
+}: StatsInputs): StatsJson {
   const byRoute = new Map(state.routes.map((r) => [r.id, zero()]));
   const owner = new Map(state.routes.map((r) => [r.id, r.agentId]));
   const byAgent = new Map(state.agents.map((a) => [a.id, zero()]));
@@ -88,7 +94,12 @@ export function aggregateStats({ state, liveGates, knownGates, traffic, samples 
     errors: totals.errors,
     by_route: [...state.routes]
       .sort((a, b) => a.id - b.id)
-      .map((r) => ({ route_id: r.id, domain: r.domain, agent_id: r.agentId, ...(byRoute.get(r.id) ?? zero()) })),
+      .map((r) => ({
+        route_id: r.id,
+        domain: r.domain,
+        agent_id: r.agentId,
+        ...(byRoute.get(r.id) ?? zero()),
+      })),
     by_agent: [...state.agents]
       .sort((a, b) => a.id - b.id)
       .map((a) => ({ agent_id: a.id, name: a.name, ...(byAgent.get(a.id) ?? zero()) })),

@@ -18,9 +18,16 @@ export interface HubStore {
   /** Append one entry to the logs table. */
   insertLog(event: LogEvent & { actor?: string }): Promise<void>;
   /** Append one 10-second traffic sample; bytes are per interval. */
-  insertStatsSample(sample: { time: number; active: number; bytesIn: number; bytesOut: number }): Promise<void>;
+  insertStatsSample(sample: {
+    time: number;
+    active: number;
+    bytesIn: number;
+    bytesOut: number;
+  }): Promise<void>;
   /** Samples taken at or after `sinceMs`, oldest first. */
-  recentStatsSamples(sinceMs: number): Promise<Array<{ time: number; active: number; bytesIn: number; bytesOut: number }>>;
+  recentStatsSamples(
+    sinceMs: number,
+  ): Promise<Array<{ time: number; active: number; bytesIn: number; bytesOut: number }>>;
 }
 
 /** The result of `HubStore.loadState`. */

@@ -7,15 +7,17 @@ export interface Ticker {
  * Run `task` every `ms`, never overlapping itself: the next run is scheduled when the previous
  * one settles, so a slow store or bus delays the loop instead of piling runs up.
  */
-export function every(ms: number, task: () => Promise<void>, onError: (err: unknown) => void): Ticker {
+export function every(
+  ms: number,
+  task: () => Promise<void>,
+  onError: (err: unknown) => void,
+): Ticker {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   const schedule = () => {
     if (stopped) return;
     timer = setTimeout(() => {
-      task()
-        .catch(onError)
-        .finally(schedule);
+      task().catch(onError).finally(schedule);
     }, ms);
     timer.unref();
   };
