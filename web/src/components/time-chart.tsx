@@ -1,0 +1,104 @@
+/** A time-series line chart (uPlot), sized to its container, following light/dark mode. */
+import { useEffect, useRef } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+
+/** One line of the chart; `color` is a CSS variable name such as `--chart-1`. */
+export interface ChartSeries {
+  label: string;
+  color: string;
+  values: (number | null)[];
+}
+
+interface TimeChartProps {
+  /** Accessible summary of what the chart shows. */
+  label: string;
+  /** Sample times in seconds since the epoch. */
+  times: number[];
+  series: ChartSeries[];
+  format: (v: number) => string;
+  height?: number;
+}
+
+function cssVar(name: string): string {
+  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
+}
+
+/** Axis width from its longest label, so wide units such as "12.5 Mbit/s" are never cut. */
+function axisSize(u: uPlot, values: string[] | null, axisIdx: number, cycleNum: number): number {
+  const axis = u.axes[axisIdx]!;
+  if (cycleNum > 1 && axis.size !== undefined && typeof axis.size === 'number') return axis.size;
+  const longest = (values ?? []).reduce((a, v) => (v.length > a.length ? v : a), '');
+  let size = 16;
+  if (longest) {
+    u.ctx.font = (axis.font as unknown as string[] | undefined)?.[0] ?? u.ctx.font;
+    size += u.ctx.measureText(longest).width / devicePixelRatio;
+  }
+  return Math.ceil(size);
+}
+
+function buildOptions(width: number, height: number, series: ChartSeries[], format: (v: number) => string): uPlot.Options {
+  const axis = cssVar('--muted');
+  const grid = cssVar('--border');
+  const axisStyle = { stroke: axis, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
+  return {
+    width,
+    height,
+    cursor: { drag: { x: false, y: false } },
+    legend: { live: true },
+    scales: { y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
+    axes: [axisStyle, { ...axisStyle, size: axisSize, values: (_u, ticks) => ticks.map(format) }],
+    series: [
+      {},
+      ...series.map((s) => {
+        const color = cssVar(s.color);
+        return {
+          label: s.label,
+          stroke: color,
+          width: 2,
+          fill: `color-mix(in srgb, ${color} 12%, transparent)`,
+          points: { show: false },
+          value: (_u: uPlot, v: number | null) => (v == null ? '—' : format(v)),
+        };
+      }),
+    ],
+  };
+}
+
+/** Re-created when the colour scheme changes; data updates go through setData. */
+export function TimeChart({ label, times, series, format, height = 200 }: TimeChartProps) {
+  const box = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+  const latest = useRef({ times, series, format });
+  latest.current = { times, series, format };
+  const shape = series.map((s) => `${s.label}:${s.color}`).join('|');
+
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const create = (): void => {
+      plot.current?.destroy();
+      const { times: t, series: s, format: f } = latest.current;
+      plot.current = new uPlot(buildOptions(el.clientWidth || 300, height, s, f), [t, ...s.map((x) => x.values)], el);
+    };
+    create();
+    const resize = new ResizeObserver(() => {
+      if (plot.current && el.clientWidth > 0) plot.current.setSize({ width: el.clientWidth, height });
+    });
+    resize.observe(el);
+    const scheme = matchMedia('(prefers-color-scheme: dark)');
+    scheme.addEventListener('change', create);
+    return () => {
+      resize.disconnect();
+      scheme.removeEventListener('change', create);
+      plot.current?.destroy();
+      plot.current = null;
+    };
+  }, [height, shape]);
+
+  useEffect(() => {
+    plot.current?.setData([times, ...series.map((s) => s.values)]);
+  }, [times, series]);
+
+  return <div className="chart" ref={box} role="img" aria-label={label} style={{ minHeight: height + 40 }} />;
+}
