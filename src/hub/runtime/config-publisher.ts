@@ -22,9 +22,10 @@ export interface Publication {
 /** Publishes the config snapshot and every agent's Link view. */
 export interface ConfigPublisher {
   /**
-   * Publish `state`. Views equal to what this publisher last wrote are skipped unless `force`
-   * (a periodic full re-publish heals a Redis that lost its data). Returns null when the bus
-   * already holds a newer version: whoever published it also published its views.
+   * Publish `state`. Views equal to what this publisher last wrote are skipped, unless `force`
+   * and the bus does not hold this very snapshot (a Redis that restarted empty is refilled).
+   * Returns null when the bus already holds a newer version: whoever published it also
+   * published its views.
    */
   publish(state: HubState, force: boolean): Promise<Publication | null>;
 }
@@ -63,7 +64,11 @@ export function createConfigPublisher({ bus }: { bus: Bus }): ConfigPublisher {
       const snapshot = toSnapshot(state);
       const previous = await bus.readConfig();
       if (previous && previous.version > snapshot.version) return null;
-      await bus.publishConfig(snapshot);
+      // The bus holding exactly this snapshot means it lost nothing: a periodic heal then only
+      // writes what changed, instead of waking every Gate and Link with identical data.
+      const intact = previous !== null && JSON.stringify(previous) === JSON.stringify(snapshot);
+      const rewrite = force && !intact;
+      if (!intact) await bus.publishConfig(snapshot);
       const gates = await bus.listGates();
 
       const views = new Map<number, LinkView>();
@@ -75,7 +80,7 @@ export function createConfigPublisher({ bus }: { bus: Bus }): ConfigPublisher {
         views.set(agent.id, view);
         current.add(agent.tokenHash);
         const json = JSON.stringify(view);
-        if (!force && written.get(agent.tokenHash) === json) continue;
+        if (!rewrite && written.get(agent.tokenHash) === json) continue;
         writes.push(
           bus
             .publishLinkView(agent.tokenHash, view)

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryBus } from '../../bus/memory-bus.js';
 import type { Bus } from '../../bus/bus.js';
 import type { ConfigSnapshot, GatePresence, LinkView } from '../../bus/types.js';
-import { silentLogger } from '../../shared/logger.js';
+import { createLogger, silentLogger } from '../../shared/logger.js';
 import { hashToken } from '../../shared/token-hash.js';
 import { createHubRuntime, type HubRuntime } from './index.js';
 import { createMemoryHubStore, type MemoryHubStore } from './memory-hub-store.js';
@@ -239,24 +239,58 @@ describe('config publishing', () => {
     ).toMatchObject({ gates: [] });
   });
 
-  it('heals a bus that lost its state with the periodic re-publish', async () => {
-    bus = createMemoryBus();
+  it('refills a bus that lost its state with the periodic re-publish, and leaves an intact one alone', async () => {
+    const inner = createMemoryBus();
+    let flushed = false;
+    let configWrites = 0;
+    // A Redis that restarted empty: no config, no views, until someone writes them again.
+    bus = {
+      ...inner,
+      readConfig: async () => (flushed ? null : inner.readConfig()),
+      publishConfig: async (snapshot) => {
+        configWrites++;
+        flushed = false;
+        await inner.publishConfig(snapshot);
+      },
+    };
     store = createMemoryHubStore({ version: 3, agents: [agent(1, 'tok-1')] });
     runtime = createHubRuntime({
       bus,
       log: silentLogger(),
       hubId: 'hub-a',
       store,
-      timings: { republishMs: 30 },
+      timings: { republishMs: 20 },
     });
     await runtime.start();
     const hash = hashToken('tok-1');
-    await bus.publishLinkView(hash, null);
+    await new Promise((r) => setTimeout(r, 80));
+    expect(configWrites).toBe(1);
+
+    flushed = true;
+    await inner.publishLinkView(hash, null);
     const healed = await waitFor<LinkView | null>(
       (fn) => bus.watchLinkView(hash, fn),
       (v) => v !== null,
     );
     expect(healed).toMatchObject({ agentId: 1, version: 3 });
+    expect(configWrites).toBe(2);
+    expect(flushed).toBe(false);
+  });
+
+  it('publishes nothing while the bus holds a newer version than the database', async () => {
+    bus = createMemoryBus();
+    await bus.publishConfig({ version: 50, routes: [], agents: [] });
+    store = createMemoryHubStore({ version: 3, agents: [agent(1, 'tok-1')] });
+    const lines: string[] = [];
+    const log = createLogger({ destination: { write: (l: string) => void lines.push(l) } });
+    runtime = createHubRuntime({ bus, log, hubId: 'hub-a', store, timings: { retryMs: 5 } });
+    await runtime.start();
+    await new Promise((r) => setTimeout(r, 60));
+    expect((await bus.readConfig())?.version).toBe(50);
+    expect(await bus.readLinkView(hashToken('tok-1'))).toBeNull();
+    const errors = lines.filter((l) => l.includes('newer config version'));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain('"busVersion":50');
   });
 });
 

@@ -95,6 +95,7 @@ export function createHubRuntime({
   const unwatch: Unsubscribe[] = [];
   const tickers: Ticker[] = [];
   let ingestFailing = false;
+  let staleReads = 0;
 
   const record = (event: LogEvent) => {
     store
@@ -119,10 +120,20 @@ export function createHubRuntime({
     metrics.agents.set(state.agents.length);
     const publication = await publisher.publish(state, force);
     if (!publication) {
-      // The bus holds a newer version than our read: read again shortly.
+      // The bus holds a newer version than our read. Another Hub's commit racing ours settles
+      // at the next read; a database older than the bus (restored from a backup, recreated)
+      // does not, and nothing reaches Gates or Links until it is fixed: say so, once.
+      if (++staleReads === 3) {
+        const onBus = (await bus.readConfig())?.version;
+        log.error(
+          { databaseVersion: state.version, busVersion: onBus },
+          'the bus holds a newer config version than the database; changes are not published until the database version passes it',
+        );
+      }
       scheduleRetry();
       return;
     }
+    staleReads = 0;
     lastEndpoints = endpointsKey(publication.gates);
     metrics.configVersion.set(publication.snapshot.version);
     if (!lease.isLeader()) return;
