@@ -7,12 +7,20 @@ export interface BusOptions {
   readonly redisUrl?: string | undefined;
   /** Key prefix in Redis; default `gatelink:`. */
   readonly prefix?: string | undefined;
+  /** Which part opens the bus (`hub`, `gate`, `link`…): names its Redis connections. */
+  readonly role?: string | undefined;
   readonly log: Logger;
 }
 
 /** The bus the CLI options ask for: Redis when a URL is given, in-process otherwise. */
-export async function createBus({ redisUrl, prefix, log }: BusOptions): Promise<Bus> {
+export async function createBus({ redisUrl, prefix, role, log }: BusOptions): Promise<Bus> {
   if (!redisUrl) return createMemoryBus();
   const { createRedisBus } = await import('../bus/redis-bus.js');
-  return createRedisBus({ url: redisUrl, prefix: prefix ?? 'gatelink:', log });
+  return createRedisBus({
+    url: redisUrl,
+    prefix: prefix || 'gatelink:',
+    log,
+    // Shown by CLIENT LIST, so an operator can tell which part holds which connection.
+    clientName: role ? `gatelink-${role}` : 'gatelink',
+  });
 }
