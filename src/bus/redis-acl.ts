@@ -12,15 +12,7 @@ const CONNECTION = ['+ping', '+select', '+client|setname', '+quit', '+subscribe'
  * no server administration.
  */
 export function hubAclRules(prefix: string): string[] {
-  return [
-    'resetkeys',
-    'resetchannels',
-    `~${prefix}*`,
-    `&${prefix}*`,
-    '-@all',
-    '+@all',
-    '-@dangerous',
-  ];
+  return ['resetkeys', 'resetchannels', `~${prefix}*`, `&${prefix}*`, '+@all', '-@dangerous'];
 }
 
 /**
@@ -41,7 +33,6 @@ export function gateAclRules(prefix: string): string[] {
     `~${prefix}gate:*`,
     `~${prefix}gates`,
     '+set',
-    '+get',
     '+mget',
     '+del',
     '+exists',
