@@ -13,6 +13,7 @@ import { createLogger } from '../../shared/logger.js';
 import { hashToken } from '../../shared/token-hash.js';
 import { createHubRuntime, type HubRuntime, type PushOptions } from './index.js';
 import { createMemoryHubStore, type MemoryHubStore } from './memory-hub-store.js';
+import { sendPush } from './push-request.js';
 
 interface Received {
   path: string;
@@ -317,5 +318,26 @@ describe('push delivery', () => {
       silent.closeAllConnections();
       silent.close();
     }
+  });
+});
+
+describe('push request errors', () => {
+  it('never repeats a push URL (it may carry credentials) in the failure reason', async () => {
+    const view = { version: 1, agentId: 1, enabled: true, routes: [], gates: [] };
+    const signal = new AbortController().signal;
+    const withCredentials = await sendPush(
+      { agentId: 1, url: 'http://user:hunter2@127.0.0.1:1/push', token: 't', view },
+      500,
+      signal,
+    );
+    expect(withCredentials).toEqual({ ok: false, reason: 'push URL must not carry credentials' });
+    const badScheme = await sendPush(
+      { agentId: 1, url: 'ftp://host/push', token: 't', view },
+      500,
+      signal,
+    );
+    expect(badScheme).toEqual({ ok: false, reason: 'push URL scheme must be http or https' });
+    const garbage = await sendPush({ agentId: 1, url: 'not a url', token: 't', view }, 500, signal);
+    expect(garbage).toEqual({ ok: false, reason: 'ERR_INVALID_URL' });
   });
 });

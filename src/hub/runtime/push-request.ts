@@ -19,15 +19,16 @@ export type PushOutcome =
   | { readonly ok: true; readonly status: number }
   | { readonly ok: false; readonly status?: number; readonly reason: string };
 
+// Error texts of fetch can quote the URL, credentials included: only fixed words leave here.
 function describe(err: unknown): string {
-  if (err instanceof Error) {
-    if (err.name === 'TimeoutError') return 'timeout';
-    if (err.name === 'AbortError') return 'aborted';
-    const cause = (err as Error & { cause?: { code?: unknown } }).cause;
-    if (cause && typeof cause.code === 'string') return cause.code;
-    return err.message;
-  }
-  return String(err);
+  if (!(err instanceof Error)) return 'request failed';
+  if (err.name === 'TimeoutError') return 'timeout';
+  if (err.name === 'AbortError') return 'aborted';
+  const cause = (err as Error & { cause?: { code?: unknown; message?: unknown } }).cause;
+  if (cause && typeof cause.code === 'string') return cause.code;
+  if (err.message.includes('includes credentials')) return 'push URL must not carry credentials';
+  if (cause && cause.message === 'unknown scheme') return 'push URL scheme must be http or https';
+  return 'request failed';
 }
 
 /**
