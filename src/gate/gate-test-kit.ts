@@ -23,7 +23,9 @@ export async function startBackend(
     maxPlayers: 20,
   });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-  return { server, port: (server.socketServer.address() as AddressInfo).port };
+  // The typings omit the listening socket the server keeps.
+  const socketServer = (server as unknown as { socketServer: net.Server }).socketServer;
+  return { server, port: (socketServer.address() as AddressInfo).port };
 }
 
 /**

@@ -171,63 +171,13 @@ export function createGate({ config, log, bus, createTunnelServer }: CreateGateO
   return {
     id: config.id,
     async start() {
-      const factory = createTunnelServer ?? (await import('./tunnel-server.js')).createTunnelServer;
-      tunnel = await factory({
-        gateId: config.id,
-        host: config.tunnelListen.host,
-        port: config.tunnelListen.port,
-        tls: config.tunnelTls,
-        dataDir: config.dataDir,
-        ...(config.certFile ? { certFile: config.certFile } : {}),
-        ...(config.keyFile ? { keyFile: config.keyFile } : {}),
-        log,
-      });
-      tunnel.onEvent((e) => publish(`tunnel:${e.message}`, e));
-      unwatch = bus.watchConfig(applyConfig);
-      const initial = await bus.readConfig().catch(() => null);
-      if (initial) applyConfig(initial);
-
-      const tunnelBound = await tunnel.listen();
-      const player = await front.listen();
-      if (config.metricsListen) metricsServer = await serveMetrics(metrics, config.metricsListen);
-
-      const publicAddr = config.publicAddress ?? joinHostPort(config.listen.host, player.port);
-      presence = {
-        id: config.id,
-        name: config.name,
-        region: config.region,
-        version: VERSION,
-        publicAddr,
-        tunnelAddr: advertisedTunnelAddr(
-          config.advertise,
-          config.tunnelListen,
-          tunnelBound.port,
-          hostOf(config.publicAddress),
-        ),
-        tls: tunnel.tls,
-        fingerprint: tunnel.fingerprint,
-        startedAt: Date.now(),
-      };
-      await announce();
-      timers.push(setInterval(() => void announce(), config.presenceIntervalMs));
-      timers.push(
-        setInterval(() => {
-          void flushTraffic();
-          front.sweep();
-          throttle.sweep();
-        }, config.trafficFlushMs),
-      );
-      for (const t of timers) t.unref();
-      publish('started', {
-        level: 'info',
-        message: 'gate started',
-        meta: { publicAddr, tunnelAddr: presence.tunnelAddr, tls: tunnel.tls },
-      });
-      return {
-        playerPort: player.port,
-        tunnelPort: tunnelBound.port,
-        ...(metricsServer ? { metricsPort: metricsServer.port } : {}),
-      };
+      try {
+        return await start();
+      } catch (err) {
+        // Leave nothing half-started behind (a port in use, an unreadable certificate).
+        await this.close();
+        throw err;
+      }
     },
     close() {
       closing ??= (async () => {
@@ -242,4 +192,64 @@ export function createGate({ config, log, bus, createTunnelServer }: CreateGateO
       return closing;
     },
   };
+
+  async function start(): Promise<GatePorts> {
+    const factory = createTunnelServer ?? (await import('./tunnel-server.js')).createTunnelServer;
+    tunnel = await factory({
+      gateId: config.id,
+      host: config.tunnelListen.host,
+      port: config.tunnelListen.port,
+      tls: config.tunnelTls,
+      dataDir: config.dataDir,
+      ...(config.certFile ? { certFile: config.certFile } : {}),
+      ...(config.keyFile ? { keyFile: config.keyFile } : {}),
+      log,
+    });
+    tunnel.onEvent((e) => publish(`tunnel:${e.message}`, e));
+    unwatch = bus.watchConfig(applyConfig);
+    const initial = await bus.readConfig().catch(() => null);
+    if (initial) applyConfig(initial);
+
+    const tunnelBound = await tunnel.listen();
+    const player = await front.listen();
+    if (config.metricsListen) metricsServer = await serveMetrics(metrics, config.metricsListen);
+
+    const publicAddr = config.publicAddress ?? joinHostPort(config.listen.host, player.port);
+    presence = {
+      id: config.id,
+      name: config.name,
+      region: config.region,
+      version: VERSION,
+      publicAddr,
+      tunnelAddr: advertisedTunnelAddr(
+        config.advertise,
+        config.tunnelListen,
+        tunnelBound.port,
+        hostOf(config.publicAddress),
+      ),
+      tls: tunnel.tls,
+      fingerprint: tunnel.fingerprint,
+      startedAt: Date.now(),
+    };
+    await announce();
+    timers.push(setInterval(() => void announce(), config.presenceIntervalMs));
+    timers.push(
+      setInterval(() => {
+        void flushTraffic();
+        front.sweep();
+        throttle.sweep();
+      }, config.trafficFlushMs),
+    );
+    for (const t of timers) t.unref();
+    publish('started', {
+      level: 'info',
+      message: 'gate started',
+      meta: { publicAddr, tunnelAddr: presence.tunnelAddr, tls: tunnel.tls },
+    });
+    return {
+      playerPort: player.port,
+      tunnelPort: tunnelBound.port,
+      ...(metricsServer ? { metricsPort: metricsServer.port } : {}),
+    };
+  }
 }

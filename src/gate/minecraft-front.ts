@@ -131,6 +131,7 @@ export function createMinecraftFront({
       clearTimeout(legacyTimer);
       socket.off('data', onData);
       socket.off('close', onEarlyClose);
+      socket.off('end', onEarlyClose);
       socket.pause();
     };
     const drop = (reason: HandshakeErrorReason, err?: unknown) => {
@@ -155,6 +156,8 @@ export function createMinecraftFront({
       if (!settled) drop('closed_early');
     };
     socket.once('close', onEarlyClose);
+    // The listener allows half-open sockets (for the relay), so a client's FIN alone closes nothing.
+    socket.once('end', onEarlyClose);
 
     const legacy = () => {
       settle();

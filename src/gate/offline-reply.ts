@@ -63,6 +63,7 @@ export function answerOffline(
   const timer = setTimeout(() => socket.destroy(), timeoutMs);
   timer.unref();
   socket.once('close', () => clearTimeout(timer));
+  socket.once('end', () => socket.destroy());
   const status =
     answer.cachedStatus ??
     JSON.stringify(offlineStatus(handshake.protocolVersion, answer.motd, answer.versionName));
