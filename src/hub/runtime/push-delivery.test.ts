@@ -75,7 +75,7 @@ const until = async (ok: () => boolean | Promise<boolean>, ms = 3_000) => {
   const deadline = Date.now() + ms;
   while (!(await ok())) {
     if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 1));
   }
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -220,6 +220,22 @@ describe('push delivery', () => {
     expect(metrics).toMatch(/^gatelink_hub_pushes_total\{result="rejected"\} 3$/m);
     expect(metrics).toMatch(/^gatelink_hub_pushes_total\{result="ok"\} 1$/m);
     expect(metrics).toMatch(/^gatelink_hub_push_latency_seconds_count 4$/m);
+  });
+
+  it('pushes a change to the Link well under 100 ms', async () => {
+    link = await startLinkServer();
+    await startHub(link.url);
+    await until(() => link.received.length === 1);
+    const latencies: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      store.change((s) => void (s.routes[0]!.targetPort = 50_000 + i));
+      const started = performance.now();
+      runtime.notifyChanged();
+      await until(() => link.received.at(-1)?.view.routes[0]?.targetPort === 50_000 + i);
+      latencies.push(performance.now() - started);
+    }
+    latencies.sort((a, b) => a - b);
+    expect(latencies[2]).toBeLessThan(100);
   });
 
   it('keeps one push in flight and ends with the newest view after a burst of changes', async () => {
