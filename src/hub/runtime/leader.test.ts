@@ -98,7 +98,7 @@ describe('several Hubs on one bus', () => {
         hubId: hub,
         store: storeFor(shared, base, hub),
         pushOptions: { backoff: { initialMs: 10, maxMs: 20 } },
-        timings: { leaseTtlMs: 90 },
+        timings: { leaseTtlMs: 300 },
       });
     const a = make('hub-a');
     const b = make('hub-b');
