@@ -1,7 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis, type RedisOptions } from 'ioredis';
+import { generate } from 'selfsigned';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Bus } from './bus.js';
 import type { ConfigSnapshot, LinkView, LogEvent } from './types.js';
@@ -358,6 +362,54 @@ describe('redis bus: a Redis server that restarts empty', () => {
   });
 });
 
+describe('redis bus: TLS', () => {
+  let server: ChildProcess | null = null;
+  afterEach(() => {
+    server?.kill('SIGKILL');
+    server = null;
+  });
+
+  it('talks to a TLS-only Redis over rediss:// and refuses a certificate it cannot verify', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gl-redis-tls-'));
+    const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
+      extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
+    });
+    writeFileSync(join(dir, 'cert.pem'), pems.cert);
+    writeFileSync(join(dir, 'key.pem'), pems.private);
+    const port = await freePort();
+    server = await startRedis(
+      port,
+      [
+        '--port',
+        '0',
+        '--tls-port',
+        String(port),
+        '--tls-cert-file',
+        join(dir, 'cert.pem'),
+        '--tls-key-file',
+        join(dir, 'key.pem'),
+        '--tls-auth-clients',
+        'no',
+      ],
+      { tls: { ca: pems.cert } },
+    );
+    const url = `rediss://127.0.0.1:${port}`;
+
+    const a = await bus('gatelink:', { url, tlsCa: pems.cert });
+    const b = await bus('gatelink:', { url, tlsCa: pems.cert });
+    const seen: number[] = [];
+    b.watchConfig((s) => seen.push(s.version));
+    await a.publishConfig(snapshot(4));
+    await eventually(() => seen.includes(4), 'the config over TLS');
+
+    const { log, lines } = capturingLogger();
+    const untrusting = await bus('gatelink:', { url, log });
+    await expect(untrusting.readConfig()).rejects.toThrow();
+    expect(lines.some((l) => /certificate/i.test(l))).toBe(true);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
 describe('redis bus: credentials and ACLs', () => {
   it('logs a clear authentication error without the password, keeps retrying, and works once right', async () => {
     const prefix = newPrefix('auth');
@@ -442,24 +494,14 @@ function freePort(): Promise<number> {
 }
 
 /** A throw-away Redis on loopback, nothing kept on disk. */
-async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn(
-    'redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--dir',
-      tmpdir(),
-    ],
-    { stdio: 'ignore' },
-  );
-  const probe = adminConnection(`redis://127.0.0.1:${port}`);
+async function startRedis(
+  port: number,
+  extra: string[] = [],
+  probeOptions: RedisOptions = {},
+): Promise<ChildProcess> {
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
+  const child = spawn('redis-server', [...args, '--dir', tmpdir(), ...extra], { stdio: 'ignore' });
+  const probe = new Redis({ host: '127.0.0.1', port, maxRetriesPerRequest: 1, ...probeOptions });
   probe.on('error', () => undefined);
   try {
     await eventually(() => probe.status === 'ready', 'the private redis to start', 5000);

@@ -20,6 +20,8 @@ export interface RedisBusOptions {
   /** Prefix of every key and channel; default `gatelink:`. */
   readonly prefix: string;
   readonly log: Logger;
+  /** PEM of a private CA for `rediss://` (else the system trust store and NODE_EXTRA_CA_CERTS). */
+  readonly tlsCa?: string | undefined;
   /** ms between the checks that heal a missed notification (config, link views); default 2000. */
   readonly checkIntervalMs?: number;
   /** ms between presence polls, which notice a lapsed Gate; default 1000. */
@@ -49,6 +51,7 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
   const {
     url,
     log,
+    tlsCa,
     clientName: name = 'gatelink',
     checkIntervalMs = 2000,
     gatePollMs = 1000,
@@ -79,6 +82,7 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
     url,
     role: 'bus',
     name,
+    tlsCa,
     log,
     onReady: () => {
       if (commandReady++ > 0) resync();
@@ -99,6 +103,7 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
         url,
         role: 'bus-subscriber',
         name,
+        tlsCa,
         log,
         // Notifications sent while the subscription was down are lost: re-read everything.
         onReady: () => {
@@ -264,7 +269,7 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
       logListeners.add(listener);
       if (!logReader) {
         logReader = startLogReader({
-          client: openConnection({ url, role: 'bus-logs', name, log }),
+          client: openConnection({ url, role: 'bus-logs', name, tlsCa, log }),
           stream: keys.logs,
           consumer: instance,
           log,

@@ -41,6 +41,8 @@ export interface ConnectionOptions {
   /** Client name prefix shown by CLIENT LIST; the role is appended. */
   readonly name?: string;
   readonly log: Logger;
+  /** PEM of the CA that signed the server certificate (`rediss://` only); default the system store. */
+  readonly tlsCa?: string | undefined;
   /** Called on every (re)connection once the client accepts commands. */
   readonly onReady?: () => void;
 }
@@ -54,6 +56,7 @@ export function openConnection({
   url,
   role,
   name = 'gatelink',
+  tlsCa,
   log,
   onReady,
 }: ConnectionOptions): Redis {
@@ -72,6 +75,7 @@ export function openConnection({
     connectTimeout: 5000,
     // CLIENT SETINFO exists from Redis 7.2 only and would need one more ACL permission.
     disableClientInfo: true,
+    ...(tlsCa && url.startsWith('rediss:') ? { tls: { ca: tlsCa } } : {}),
   };
   const client = new Redis(url, options);
   client.on('error', (err: Error) => {
