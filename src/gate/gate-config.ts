@@ -52,7 +52,7 @@ export interface GateConfig {
   readonly tunnelTls: boolean;
   readonly certFile: string | undefined;
   readonly keyFile: string | undefined;
-  /** Where the generated key pair is kept; default `./data/gate`. */
+  /** Where the generated tunnel key pair is kept; default `./data`. */
   readonly dataDir: string;
   /** Prometheus `/metrics` listener; none by default. */
   readonly metricsListen: ListenAddress | undefined;
@@ -107,7 +107,7 @@ export function resolveGateConfig(input: GateConfigInput): GateConfig {
     tunnelTls: input.tunnelTls ?? true,
     certFile: input.certFile,
     keyFile: input.keyFile,
-    dataDir: input.dataDir ?? './data/gate',
+    dataDir: input.dataDir ?? './data',
     metricsListen: input.metricsListen ? Object.freeze({ ...input.metricsListen }) : undefined,
     proxyProtocolTrusted: Object.freeze([...(input.proxyProtocolTrusted ?? [])]),
     handshakeTimeoutMs: input.handshakeTimeoutMs ?? 5000,
