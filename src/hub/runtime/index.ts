@@ -14,3 +14,5 @@ export type { AgentPresence } from './presence.js';
 export type { PushOptions } from './pusher.js';
 export { toSnapshot } from './config-publisher.js';
 export { LEADER_LEASE } from './leader-lease.js';
+export { createMemoryHubStore } from './memory-hub-store.js';
+export type { MemoryHubStore, EditableHubState } from './memory-hub-store.js';
