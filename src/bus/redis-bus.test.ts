@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis, type RedisOptions } from 'ioredis';
 import { generate } from 'selfsigned';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import type { Bus } from './bus.js';
 import type { ConfigSnapshot, LinkView, LogEvent } from './types.js';
 import { createRedisBus, type RedisBusOptions } from './redis-bus.js';
@@ -371,6 +371,7 @@ describe('redis bus: TLS', () => {
 
   it('talks to a TLS-only Redis over rediss:// and refuses a certificate it cannot verify', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gl-redis-tls-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
       extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
     });
@@ -406,7 +407,6 @@ describe('redis bus: TLS', () => {
     const untrusting = await bus('gatelink:', { url, log });
     await expect(untrusting.readConfig()).rejects.toThrow();
     expect(lines.some((l) => /certificate/i.test(l))).toBe(true);
-    rmSync(dir, { recursive: true, force: true });
   });
 });
 
