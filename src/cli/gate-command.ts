@@ -22,6 +22,7 @@ export interface GateCliOptions {
   handshakeTimeout?: number;
   maxHandshakeBytes?: number;
   maxHalfOpen?: number;
+  maxHalfOpenPerAddress?: number;
   statusRate?: number;
   statusBurst?: number;
   loginRate?: number;
@@ -155,6 +156,13 @@ export function addGateOptions(cmd: Command): Command {
     )
     .addOption(
       opt(
+        '--max-half-open-per-address <n>',
+        'the same, per client address (default 32)',
+        'GATE_MAX_HALF_OPEN_PER_ADDRESS',
+      ).argParser(parseCount),
+    )
+    .addOption(
+      opt(
         '--status-rate <n>',
         'server-list pings per second per address, 0 = unlimited (default 10)',
         'GATE_STATUS_RATE',
@@ -263,6 +271,9 @@ export function gateConfigFromOptions(o: GateCliOptions): GateConfig {
     ...(o.handshakeTimeout !== undefined ? { handshakeTimeoutMs: o.handshakeTimeout } : {}),
     ...(o.maxHandshakeBytes !== undefined ? { maxHandshakeBytes: o.maxHandshakeBytes } : {}),
     ...(o.maxHalfOpen !== undefined ? { maxHalfOpen: o.maxHalfOpen } : {}),
+    ...(o.maxHalfOpenPerAddress !== undefined
+      ? { maxHalfOpenPerAddress: o.maxHalfOpenPerAddress }
+      : {}),
     ...(statusRate ? { statusRate } : {}),
     ...(loginRate ? { loginRate } : {}),
     texts,

@@ -64,6 +64,8 @@ export interface GateConfig {
   readonly maxHandshakeBytes: number;
   /** Connections allowed before their handshake completes, all peers together; default 2048. */
   readonly maxHalfOpen: number;
+  /** The same, per client address (trusted PROXY senders exempt); default 32. */
+  readonly maxHalfOpenPerAddress: number;
   /** Per player address: server-list pings (and legacy pings). Default 10/s, burst 20. */
   readonly statusRate: RateLimit;
   /** Per player address: logins and transfers. Default 3/s, burst 10. */
@@ -113,6 +115,7 @@ export function resolveGateConfig(input: GateConfigInput): GateConfig {
     handshakeTimeoutMs: input.handshakeTimeoutMs ?? 5000,
     maxHandshakeBytes: input.maxHandshakeBytes ?? DEFAULT_MAX_HANDSHAKE_BYTES,
     maxHalfOpen: input.maxHalfOpen ?? 2048,
+    maxHalfOpenPerAddress: input.maxHalfOpenPerAddress ?? 32,
     statusRate: Object.freeze({ ...(input.statusRate ?? { perSecond: 10, burst: 20 }) }),
     loginRate: Object.freeze({ ...(input.loginRate ?? { perSecond: 3, burst: 10 }) }),
     texts: Object.freeze({ ...DEFAULT_TEXTS, ...input.texts }),
@@ -136,6 +139,7 @@ export function resolveGateConfig(input: GateConfigInput): GateConfig {
     ['handshake timeout', config.handshakeTimeoutMs, 100],
     ['max handshake bytes', config.maxHandshakeBytes, 64],
     ['max half-open', config.maxHalfOpen, 1],
+    ['max half-open per address', config.maxHalfOpenPerAddress, 1],
     ['presence interval', config.presenceIntervalMs, 100],
     ['traffic flush interval', config.trafficFlushMs, 100],
   ] as const) {

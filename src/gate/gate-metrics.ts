@@ -38,7 +38,7 @@ export class GateMetrics {
   constructor(gauges: GateGauges, { gateId }: { gateId: string }) {
     const registers = [this.registry];
     this.registry.setDefaultLabels({ gate: gateId });
-    collectDefaultMetrics({ register: this.registry, prefix: 'gatelink_gate_process_' });
+    collectDefaultMetrics({ register: this.registry, prefix: 'gatelink_gate_' });
     this.#connections = new Counter({
       name: 'gatelink_gate_connections_total',
       help: 'Player connections by outcome',

@@ -75,29 +75,35 @@ describe('handshake limits', () => {
     expect(reply).toContain(JSON.stringify(DEFAULT_TEXTS.motdNoRoute).slice(1, -1));
   });
 
-  it('refuses connections past the half-open cap and accepts again once they go', async () => {
-    const { ports } = await gateWith({ maxHalfOpen: 2 });
-    const idle = await Promise.all(
-      [0, 1].map(
-        () =>
-          new Promise<net.Socket>((resolve) => {
-            const s = net.connect(ports.playerPort, '127.0.0.1', () => resolve(s));
-            s.on('error', () => {});
-          }),
-      ),
-    );
-    await new Promise((r) => setTimeout(r, 100));
-    const third = await rawExchange(ports.playerPort, [
-      statusHandshake('x.example.org'),
-      STATUS_REQUEST,
-    ]);
-    expect(third.timedOut).toBe(false);
-    expect(third.data.length).toBe(0);
-    for (const s of idle) s.destroy();
-    await new Promise((r) => setTimeout(r, 100));
-    const res = await ping('x.example.org', ports.playerPort);
-    expect(res.description).toMatchObject({ text: DEFAULT_TEXTS.motdNoRoute });
-  });
+  it.each([
+    ['in total', { maxHalfOpen: 2 }],
+    ['per address', { maxHalfOpenPerAddress: 2 }],
+  ])(
+    'refuses connections past the half-open cap (%s) and accepts again once they go',
+    async (_, caps) => {
+      const { ports } = await gateWith(caps);
+      const idle = await Promise.all(
+        [0, 1].map(
+          () =>
+            new Promise<net.Socket>((resolve) => {
+              const s = net.connect(ports.playerPort, '127.0.0.1', () => resolve(s));
+              s.on('error', () => {});
+            }),
+        ),
+      );
+      await new Promise((r) => setTimeout(r, 100));
+      const third = await rawExchange(ports.playerPort, [
+        statusHandshake('x.example.org'),
+        STATUS_REQUEST,
+      ]);
+      expect(third.timedOut).toBe(false);
+      expect(third.data.length).toBe(0);
+      for (const s of idle) s.destroy();
+      await new Promise((r) => setTimeout(r, 100));
+      const res = await ping('x.example.org', ports.playerPort);
+      expect(res.description).toMatchObject({ text: DEFAULT_TEXTS.motdNoRoute });
+    },
+  );
 });
 
 describe('per-address rate limits', () => {

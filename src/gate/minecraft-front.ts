@@ -89,6 +89,7 @@ export function createMinecraftFront({
   const sockets = new Set<Socket>();
   const texts = config.texts;
   let halfOpen = 0;
+  const halfOpenByPeer = new Map<string, number>();
 
   const server = net.createServer({ allowHalfOpen: true, noDelay: true }, accept);
   server.on('error', (err) => log.error({ err }, 'player listener error'));
@@ -98,26 +99,30 @@ export function createMinecraftFront({
   }
 
   function accept(socket: Socket): void {
-    if (halfOpen >= config.maxHalfOpen) {
+    const peer = unmap(socket.remoteAddress);
+    const fromProxy = isTrusted(peer);
+    // A trusted DDoS filter carries many players on one address: only the global cap applies.
+    const peerHalfOpen = fromProxy ? 0 : (halfOpenByPeer.get(peer) ?? 0);
+    if (halfOpen >= config.maxHalfOpen || peerHalfOpen >= config.maxHalfOpenPerAddress) {
       metrics.connection('half_open_limit');
       socket.destroy();
       return;
     }
     halfOpen++;
+    if (!fromProxy) halfOpenByPeer.set(peer, peerHalfOpen + 1);
     sockets.add(socket);
     socket.setNoDelay(true);
     socket.setKeepAlive(true, 30_000);
     socket.on('error', () => socket.destroy());
     socket.once('close', () => sockets.delete(socket));
 
-    const peer = unmap(socket.remoteAddress);
     let client: ClientAddress = {
       sourceAddress: peer,
       sourcePort: socket.remotePort ?? 0,
       destAddress: unmap(socket.localAddress),
       destPort: socket.localPort ?? 0,
     };
-    let awaitingProxy = isTrusted(peer);
+    let awaitingProxy = fromProxy;
     let proxyBuf: Buffer = Buffer.alloc(0);
     let proxyBytes = 0;
     const decoder = new HandshakeDecoder({ maxBytes: config.maxHandshakeBytes });
@@ -127,6 +132,11 @@ export function createMinecraftFront({
     const settle = () => {
       settled = true;
       halfOpen--;
+      if (!fromProxy) {
+        const n = (halfOpenByPeer.get(peer) ?? 1) - 1;
+        if (n > 0) halfOpenByPeer.set(peer, n);
+        else halfOpenByPeer.delete(peer);
+      }
       clearTimeout(timer);
       clearTimeout(legacyTimer);
       socket.off('data', onData);
