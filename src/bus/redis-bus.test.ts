@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Redis, type RedisOptions } from 'ioredis';
 import { generate } from 'selfsigned';
 import { afterAll, afterEach, describe, expect, it, onTestFinished } from 'vitest';
@@ -479,6 +480,78 @@ describe('redis bus: credentials and ACLs', () => {
     await expect(link.readLinkView('ee'.repeat(32))).rejects.toThrow(/NOPERM/);
     await expect(link.publishLinkView(hash, linkView(100))).rejects.toThrow(/NOPERM/);
     expect((await hub.readConfig())?.version).toBe(2);
+  });
+});
+
+describe('redis bus: the deployment Redis script', () => {
+  let server: ChildProcess | null = null;
+  afterEach(() => {
+    server?.kill('SIGKILL');
+    server = null;
+  });
+
+  it('creates the same ACL users as the documented rules', async () => {
+    const port = await freePort();
+    const script = fileURLToPath(new URL('../../deploy/redis/start-redis.sh', import.meta.url));
+    const passwords = { hub: 'h-pw', gate: 'g-pw', link: 'l-pw' };
+    const child = spawn(
+      'sh',
+      [
+        script,
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        tmpdir(),
+        '--user',
+        'gl-admin',
+        'on',
+        '>admin-pw',
+        '~*',
+        '&*',
+        '+@all',
+      ],
+      {
+        stdio: 'ignore',
+        env: {
+          ...process.env,
+          REDIS_HUB_PASSWORD: passwords.hub,
+          REDIS_GATE_PASSWORD: passwords.gate,
+          REDIS_LINK_PASSWORD: passwords.link,
+        },
+      },
+    );
+    server = child;
+    const adminUrl = `redis://gl-admin:admin-pw@127.0.0.1:${port}`;
+    const probe = new Redis(adminUrl, { maxRetriesPerRequest: 1 });
+    probe.on('error', () => undefined);
+    try {
+      await eventually(() => probe.status === 'ready', 'the scripted redis', 5000);
+      const p = 'gatelink:';
+      const expected: [string, string, string[]][] = [
+        ['gatelink-hub', passwords.hub, hubAclRules(p)],
+        ['gatelink-gate', passwords.gate, gateAclRules(p)],
+        ['gatelink-link', passwords.link, linkAclRules(p)],
+      ];
+      for (const [user, password, rules] of expected) {
+        await probe.call('ACL', 'SETUSER', `ref-${user}`, 'on', `>${password}`, ...rules);
+        const scripted = await probe.call('ACL', 'GETUSER', user);
+        const reference = await probe.call('ACL', 'GETUSER', `ref-${user}`);
+        expect(scripted, user).toEqual(reference);
+      }
+      // The password-less default user is off.
+      const anonymous = new Redis(`redis://127.0.0.1:${port}`, { maxRetriesPerRequest: 0 });
+      anonymous.on('error', () => undefined);
+      await expect(anonymous.ping()).rejects.toThrow(/NOAUTH/);
+      anonymous.disconnect();
+    } finally {
+      probe.disconnect();
+    }
   });
 });
 
