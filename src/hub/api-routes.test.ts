@@ -83,7 +83,7 @@ describe.each(DATABASE_KINDS)('routes API on %s', (kind) => {
     expect(res.json()).toMatchObject({ ID: created.ID, domain: 'put.example.com', target_port: 25566, proxy_protocol: true });
     expect(res.json().UpdatedAt > created.UpdatedAt).toBe(true);
     // A panel may PUT back the whole object it read.
-    const whole = await t.call('PUT', `/api/routes/${created.ID}`, { ...res.json(), target_ip: '10.0.0.9' });
+    const whole = await t.call('PUT', `/api/routes/${created.ID}`, { ...(res.json() as object), target_ip: '10.0.0.9' });
     expect(whole.statusCode).toBe(200);
     expect(whole.json().target_ip).toBe('10.0.0.9');
     const taken = await t.call('PUT', `/api/routes/${created.ID}`, { domain: 'play.myserver.com' });
