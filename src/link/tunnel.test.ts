@@ -346,6 +346,32 @@ describe('tunnel between a Gate and a Link', () => {
     expect(await roundTrip(gate, r, 'still', '')).toBe('still|bye');
   });
 
+  it('drops a session whose Link stops answering heartbeats after three intervals', async () => {
+    const { gate, port, events } = await startGate({ tls: false });
+    gate.applyConfig(snapshot(1, []));
+    // A Link that authenticates, then freezes: it never answers a ping.
+    const s = connect(port, '127.0.0.1');
+    s.on('error', () => {});
+    cleanups.push(() => void s.destroy());
+    const decoder = new FrameDecoder();
+    const seen: string[] = [];
+    s.on('data', (d: Buffer) => {
+      decoder.push(d);
+      for (let f = decoder.next(); f; f = decoder.next()) {
+        const m = decodeMessage(f);
+        seen.push(m.type);
+        if (m.type === 'challenge') s.write(encodeMessage({ type: 'hello', version: 1, token: TOKEN, linkId: 'frozen', software: 't' }));
+      }
+    });
+    await waitFor(() => gate.hasSession(1), 2000, 'session');
+    const since = Date.now();
+    await waitFor(() => !gate.hasSession(1), 3000, 'session dropped');
+    // heartbeat 200 ms: declared dead after 3 silent intervals, not before.
+    expect(Date.now() - since).toBeGreaterThanOrEqual(400);
+    expect(seen.slice(0, 3)).toEqual(['challenge', 'welcome', 'ping']);
+    expect(events.some((e) => (e.meta as { reason?: string }).reason === 'heartbeat')).toBe(true);
+  });
+
   it('follows its view on the bus and drops a Gate that drains', async () => {
     const backend = await startBackend();
     const { gate, port } = await startGate();
