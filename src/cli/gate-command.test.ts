@@ -96,6 +96,11 @@ describe('gate options', () => {
         listen: { host: '127.0.0.2', port: 1 },
       });
       expect(config.statusRate).toEqual({ perSecond: 10, burst: 5 });
+      expect(config.tunnelTls).toBe(true);
+      process.env.GATE_PLAIN_TUNNELS = 'false';
+      expect(gateConfigFromOptions(parse([])).tunnelTls).toBe(true);
+      process.env.GATE_PLAIN_TUNNELS = 'yes';
+      expect(gateConfigFromOptions(parse([])).tunnelTls).toBe(false);
     } finally {
       process.env = saved;
     }

@@ -62,6 +62,13 @@ function parseList(value: string): string[] {
     .filter(Boolean);
 }
 
+// A bare boolean flag would turn on with any value of its variable, `GATE_PLAIN_TUNNELS=false` included.
+function parseBool(value: string): boolean {
+  if (/^(1|true|yes|on)$/i.test(value)) return true;
+  if (/^(0|false|no|off|)$/i.test(value)) return false;
+  throw new InvalidArgumentError('expected yes or no');
+}
+
 /** A stable default id: the host name, reduced to the characters an id may carry. */
 export function defaultGateId(host = hostname()): string {
   const cleaned = host
@@ -72,7 +79,11 @@ export function defaultGateId(host = hostname()): string {
   return `gate-${cleaned || 'local'}`;
 }
 
-/** Add every Gate option (each also read from its environment variable) to a command. */
+/**
+ * Add every Gate option (each also read from its environment variable) to a command. The options
+ * a Gate shares with other parts (`--data-dir`, `--redis-url`, `--redis-prefix`, `--log-level`)
+ * are left to the command, so `gatelink all` can define them once.
+ */
 export function addGateOptions(cmd: Command): Command {
   const opt = (flags: string, description: string, env: string) =>
     new Option(flags, description).env(env);
@@ -106,10 +117,10 @@ export function addGateOptions(cmd: Command): Command {
     )
     .addOption(
       opt(
-        '--plain-tunnels',
+        '--plain-tunnels [yes|no]',
         'tunnels without TLS: loopback tests and benchmarks only',
         'GATE_PLAIN_TUNNELS',
-      ),
+      ).argParser(parseBool),
     )
     .addOption(
       opt(

@@ -1,0 +1,67 @@
+import net, { type AddressInfo, type Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { relay } from './relay.js';
+
+const servers: net.Server[] = [];
+afterEach(() => {
+  for (const s of servers.splice(0)) s.close();
+});
+
+/** A connected socket pair over loopback: [our end, far end]. */
+async function pair(): Promise<[Socket, Socket]> {
+  const server = net.createServer({ allowHalfOpen: true });
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const far = new Promise<Socket>((r) => server.once('connection', r));
+  const near = net.connect({
+    port: (server.address() as AddressInfo).port,
+    host: '127.0.0.1',
+    allowHalfOpen: true,
+  });
+  await new Promise<void>((r) => near.once('connect', r));
+  return [await far, near];
+}
+
+const collect = (s: Socket) => {
+  const chunks: Buffer[] = [];
+  s.on('data', (d: Buffer) => chunks.push(d));
+  return {
+    text: () => Buffer.concat(chunks).toString(),
+    ended: new Promise<void>((r) => s.once('end', () => r())),
+  };
+};
+
+describe('relay', () => {
+  it('writes the head first, then pipes both ways and passes half-close through', async () => {
+    // player: Gate's side `p`, the player's own socket `client`; channel: `c` and the backend `backend`.
+    const [p, client] = await pair();
+    const [backend, c] = await pair();
+    let closedWith: Error | undefined | null = null;
+    relay(p, c, Buffer.from('HEAD|'), (err) => (closedWith = err));
+    const atClient = collect(client);
+    const atBackend = collect(backend);
+    client.end('hello');
+    await atBackend.ended; // the player's FIN reached the backend…
+    expect(atBackend.text()).toBe('hello');
+    backend.end('world'); // …which can still answer.
+    await atClient.ended;
+    expect(atClient.text()).toBe('HEAD|world');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(closedWith).toBeUndefined();
+    expect(p.destroyed && c.destroyed).toBe(true);
+  });
+
+  it('destroys both sides when one fails', async () => {
+    const [p, client] = await pair();
+    const [backend, c] = await pair();
+    client.on('error', () => {});
+    const closed = new Promise<Error | undefined>((r) => relay(p, c, Buffer.alloc(0), r));
+    backend.on('error', () => {});
+    backend.resetAndDestroy();
+    const err = await closed;
+    expect(err).toBeInstanceOf(Error);
+    expect(p.destroyed).toBe(true);
+    // The player sees its connection end rather than hang.
+    await new Promise<void>((r) => (client.readableEnded ? r() : client.once('end', () => r())));
+  });
+});
