@@ -1,18 +1,18 @@
 import net, { type AddressInfo, type Socket } from 'node:net';
 import type { Logger } from '../shared/logger.js';
 import { GatelinkError } from '../shared/errors.js';
-import { HandshakeDecoder, type Handshake } from '../protocol/minecraft-handshake.js';
+import { HandshakeDecoder } from '../protocol/minecraft-handshake.js';
 import { parseProxyHeader, type ProxiedAddress } from '../protocol/proxy-header.js';
 import type { ClientAddress, Upstream } from './upstream.js';
 import type { GateConfig } from './gate-config.js';
 import { trustedBlockList } from './gate-config.js';
-import type { ConnectionResult, GateMetrics, HandshakeErrorReason } from './gate-metrics.js';
+import type { GateMetrics, HandshakeErrorReason } from './gate-metrics.js';
 import type { GateStats } from './gate-stats.js';
 import type { RouteTable } from './route-table.js';
 import { RateLimiter } from './rate-limiter.js';
 import { StatusCache } from './status-cache.js';
-import { answerLegacy, answerOffline } from './offline-reply.js';
-import { relay } from './relay.js';
+import { answerLegacy } from './offline-reply.js';
+import { createConnectionRouter } from './connection-router.js';
 
 /** Bytes after a lone `FE`/`FE xx` are awaited this long before answering as a legacy ping. */
 const LEGACY_SETTLE_MS = 250;
@@ -63,14 +63,6 @@ function handshakeReason(err: unknown): HandshakeErrorReason {
   return 'malformed';
 }
 
-function openResult(err: unknown): ConnectionResult {
-  const code = (err as { code?: unknown } | null)?.code;
-  if (code === 'GATE_ERR_LINK_OFFLINE') return 'link_offline';
-  if (code === 'GATE_ERR_TARGET_REFUSED') return 'target_refused';
-  if (code === 'GATE_ERR_OPEN_TIMEOUT') return 'open_timeout';
-  return 'open_failed';
-}
-
 /** Create the player-facing listener of a Gate. */
 export function createMinecraftFront({
   config,
@@ -89,6 +81,21 @@ export function createMinecraftFront({
   const sockets = new Set<Socket>();
   const texts = config.texts;
   let halfOpen = 0;
+  const route = createConnectionRouter({
+    config,
+    upstream,
+    routes,
+    stats,
+    metrics,
+    statusCache,
+    statusLimiter,
+    loginLimiter,
+    onEvent,
+    track: (channel) => {
+      sockets.add(channel);
+      channel.once('close', () => sockets.delete(channel));
+    },
+  });
   const halfOpenByPeer = new Map<string, number>();
 
   const server = net.createServer({ allowHalfOpen: true, noDelay: true }, accept);
@@ -198,7 +205,12 @@ export function createMinecraftFront({
       }
       if (result.kind === 'legacy') return legacy();
       settle();
-      void route(socket, result.handshake, decoder.buffered, client, proxyBytes);
+      route(socket, result.handshake, decoder.buffered, client, proxyBytes).catch(
+        (err: unknown) => {
+          log.error({ err }, 'player connection failed');
+          socket.destroy();
+        },
+      );
     }
 
     function onData(chunk: Buffer): void {
@@ -227,92 +239,6 @@ export function createMinecraftFront({
       destAddress: unmap(a.destAddress),
       destPort: a.destPort,
     };
-  }
-
-  async function route(
-    socket: Socket,
-    hs: Handshake,
-    buffered: Buffer,
-    client: ClientAddress,
-    proxyBytes: number,
-  ): Promise<void> {
-    const isStatus = hs.nextState === 1;
-    if (!(isStatus ? statusLimiter : loginLimiter).take(client.sourceAddress)) {
-      metrics.connection('rate_limited');
-      if (isStatus) socket.destroy();
-      else
-        answerOffline(
-          socket,
-          hs,
-          Buffer.alloc(0),
-          { motd: '', kick: texts.kickRateLimited, versionName: '' },
-          config.handshakeTimeoutMs,
-        );
-      return;
-    }
-    const rest = buffered.subarray(hs.consumed);
-    const match = routes().lookup(hs.lookupKey);
-    if (!match) {
-      metrics.connection('no_route');
-      answerOffline(
-        socket,
-        hs,
-        rest,
-        { motd: texts.motdNoRoute, kick: texts.kickNoRoute, versionName: texts.versionName },
-        config.handshakeTimeoutMs,
-      );
-      return;
-    }
-    const { route } = match;
-    const offline = (result: ConnectionResult) => {
-      metrics.connection(result);
-      stats.error(route);
-      answerOffline(
-        socket,
-        hs,
-        rest,
-        {
-          motd: texts.motdOffline,
-          kick: texts.kickOffline,
-          versionName: texts.versionName,
-          cachedStatus: statusCache.get(route.id),
-        },
-        config.handshakeTimeoutMs,
-      );
-    };
-    if (!match.agentEnabled || !upstream.hasSession(route.agentId)) return offline('link_offline');
-
-    const started = performance.now();
-    let channel;
-    try {
-      channel = await upstream.open(route, client, buffered);
-    } catch (err) {
-      const result = openResult(err);
-      onEvent({
-        level: 'warn',
-        key: `open:${route.id}:${result}`,
-        message: `could not reach ${route.domain} (${result})`,
-        meta: {
-          routeId: route.id,
-          agentId: route.agentId,
-          error: err instanceof Error ? err.message : String(err),
-        },
-      });
-      if (socket.destroyed) return metrics.connection('client_gone');
-      return offline(result);
-    }
-    metrics.openDuration((performance.now() - started) / 1000);
-    if (socket.destroyed) {
-      channel.socket.destroy();
-      metrics.connection('client_gone');
-      return;
-    }
-    metrics.connection('relayed');
-    const handle = stats.opened(route, socket, proxyBytes);
-    sockets.add(channel.socket);
-    channel.socket.once('close', () => sockets.delete(channel.socket));
-    relay(socket, channel.socket, channel.head, () => stats.closed(handle));
-    if (isStatus) statusCache.capture(route.id, channel.socket, channel.head);
   }
 
   return {
