@@ -29,9 +29,35 @@ export interface TokenSigner {
 
 const ISSUER = 'gatelink-hub';
 
+/** Verified tokens remembered, so a busy client costs one HMAC per token rather than per request. */
+const VERIFIED_CACHE_SIZE = 1000;
+
 /** A signer keyed by `secret`. */
 export function createTokenSigner(secret: string): TokenSigner {
   const key = new TextEncoder().encode(secret);
+  // Only the signature check is cached; expiry is re-checked on every use and revocation is
+  // the caller's lookup, so a cached entry never outlives what the token itself allows.
+  const verified = new Map<string, TokenClaims>();
+  const check = async (token: string): Promise<TokenClaims | undefined> => {
+    try {
+      const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], issuer: ISSUER });
+      const userId = Number(payload.sub);
+      const kind = payload['typ'];
+      if (!Number.isInteger(userId) || (kind !== 'session' && kind !== 'api') || !payload.jti || !payload.exp) {
+        return undefined;
+      }
+      const tv = payload['tv'];
+      return {
+        userId,
+        kind,
+        jti: payload.jti,
+        expiresAt: payload.exp * 1000,
+        tokenVersion: typeof tv === 'number' ? tv : 0,
+      };
+    } catch {
+      return undefined;
+    }
+  };
   return {
     async sign({ userId, kind, tokenVersion = 0, now }) {
       const jti = randomUUID();
@@ -47,24 +73,18 @@ export function createTokenSigner(secret: string): TokenSigner {
       return { token, jti, expiresAt: Math.floor(expiresAt / 1000) * 1000 };
     },
     async verify(token) {
-      try {
-        const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], issuer: ISSUER });
-        const userId = Number(payload.sub);
-        const kind = payload['typ'];
-        if (!Number.isInteger(userId) || (kind !== 'session' && kind !== 'api') || !payload.jti || !payload.exp) {
-          return undefined;
-        }
-        const tv = payload['tv'];
-        return {
-          userId,
-          kind,
-          jti: payload.jti,
-          expiresAt: payload.exp * 1000,
-          tokenVersion: typeof tv === 'number' ? tv : 0,
-        };
-      } catch {
+      const hit = verified.get(token);
+      if (hit) {
+        if (hit.expiresAt > Date.now()) return hit;
+        verified.delete(token);
         return undefined;
       }
+      const claims = await check(token);
+      if (claims) {
+        if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value as string);
+        verified.set(token, claims);
+      }
+      return claims;
     },
   };
 }

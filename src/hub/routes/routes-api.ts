@@ -11,7 +11,7 @@ export function routesApi({ routes }: HubServices): FastifyPluginAsyncTypebox {
       '/api/routes',
       { schema: { tags: ['routes'], summary: 'Every route, oldest first', response: { 200: Type.Array(Route) } } },
       async (_request, reply) => {
-        // Pre-serialized and cached per config version: a string with a JSON type is sent as is.
+        // Pre-serialized and cached per config version: a Buffer is sent as is.
         const body: unknown = await routes.listJson();
         return reply.type('application/json; charset=utf-8').send(body as never);
       },

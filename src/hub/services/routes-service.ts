@@ -39,7 +39,7 @@ export function createRoutesService({
 }) {
   // The serialized list, valid while the config version is unchanged. The version is read on
   // every request, so changes made by another Hub or the command line are seen at once.
-  let cache: { version: number; body: string } | undefined;
+  let cache: { version: number; body: Buffer } | undefined;
 
   const mustGet = async (trx: Kysely<HubDatabase>, id: number) => {
     const row = await findRouteRow(trx, id);
@@ -63,11 +63,11 @@ export function createRoutesService({
   };
 
   return {
-    /** All routes, oldest first, as a JSON array string. */
-    async listJson(): Promise<string> {
+    /** All routes, oldest first, as a JSON array (UTF-8 bytes, sent as they are). */
+    async listJson(): Promise<Buffer> {
       const version = await readConfigVersion(db);
       if (cache?.version === version) return cache.body;
-      const body = JSON.stringify((await listRouteRows(db)).map(routeJson));
+      const body = Buffer.from(JSON.stringify((await listRouteRows(db)).map(routeJson)));
       cache = { version, body };
       return body;
     },

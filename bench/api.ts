@@ -1,0 +1,136 @@
+// Hub API benchmark: GET /api/routes with 1,000 routes and POST /api/routes, on SQLite and
+// PostgreSQL. The Hub runs as its own process (as in production); autocannon drives it.
+// Usage: npm run bench:api -- [--duration 10] [--connections 50] [--db sqlite,postgres] [--update-docs]
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { REPO_ROOT, startHubProcess } from '../src/hub/test-support/hub-process.js';
+import { createTestDatabase, type DatabaseKind } from '../src/hub/test-support/test-database.js';
+
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '50' },
+    db: { type: 'string', default: 'sqlite,postgres' },
+    routes: { type: 'string', default: '1000' },
+    'update-docs': { type: 'boolean', default: false },
+  },
+});
+const DURATION = Number(values.duration);
+const CONNECTIONS = Number(values.connections);
+const ROUTES = Number(values.routes);
+const PASSWORD = 'bench-password';
+
+interface Figure {
+  db: DatabaseKind;
+  test: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+function run(opts: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
+  });
+}
+
+async function benchOne(db: DatabaseKind): Promise<Figure[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'hub-bench-'));
+  const database = await createTestDatabase(db, join(dir, 'hub.db'));
+  const hub = await startHubProcess([], { DATABASE_URL: database.url, HUB_ADMIN_PASSWORD: PASSWORD, LOG_LEVEL: 'warn' });
+  try {
+    const login = await fetch(`${hub.url}/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'hub_admin', password: PASSWORD }),
+    });
+    const { token } = (await login.json()) as { token: string };
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const agent = (await (
+      await fetch(`${hub.url}/api/agents`, { method: 'POST', headers, body: JSON.stringify({ name: 'bench', mode: 'redis' }) })
+    ).json()) as { ID: number };
+    const route = (domain: string) => JSON.stringify({ domain, target_ip: '10.0.0.1', target_port: 25565, agent_id: agent.ID });
+    for (let i = 0; i < ROUTES; i += 50) {
+      await Promise.all(
+        Array.from({ length: Math.min(50, ROUTES - i) }, (_, j) =>
+          fetch(`${hub.url}/api/routes`, { method: 'POST', headers, body: route(`seed-${i + j}.bench.test`) }),
+        ),
+      );
+    }
+    const listed = (await (await fetch(`${hub.url}/api/routes`, { headers })).json()) as unknown[];
+    if (listed.length !== ROUTES) throw new Error(`expected ${ROUTES} routes, found ${listed.length}`);
+
+    const figures: Figure[] = [];
+    const record = (test: string, r: autocannon.Result) => {
+      figures.push({ db, test, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx });
+      console.log(`${db.padEnd(8)} ${test.padEnd(34)} ${r.requests.average.toFixed(0).padStart(7)} req/s  p99 ${r.latency.p99} ms  errors ${r.errors + r.non2xx}`);
+    };
+
+    // Warm-up, then the measured run.
+    await run({ url: `${hub.url}/api/routes`, headers, connections: CONNECTIONS, duration: 2 });
+    record(`GET /api/routes (${ROUTES} routes)`, await run({ url: `${hub.url}/api/routes`, headers, connections: CONNECTIONS, duration: DURATION }));
+
+    let n = 0;
+    record(
+      'POST /api/routes',
+      await run({
+        url: `${hub.url}/api/routes`,
+        connections: CONNECTIONS,
+        duration: DURATION,
+        requests: [{ method: 'POST', headers, setupRequest: (req) => ({ ...req, body: route(`new-${n++}.bench.test`) }) }],
+      }),
+    );
+    return figures;
+  } finally {
+    await hub.kill();
+    await database.drop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function report(figures: Figure[]): string {
+  const rows = figures.map(
+    (f) => `| ${f.db === 'sqlite' ? 'SQLite' : 'PostgreSQL'} | ${f.test} | ${Math.round(f.rps).toLocaleString('en')} | ${f.p50} | ${f.p99} | ${f.errors} |`,
+  );
+  return [
+    '## Hub API',
+    '',
+    `\`npm run bench:api\` (bench/api.ts): the Hub as its own process on 127.0.0.1, driven by autocannon with ${CONNECTIONS} connections`,
+    `for ${DURATION} s per row after a warm-up, a valid bearer token on every request. ${cpus().length} CPU cores`,
+    `(${cpus()[0]?.model.trim() ?? 'unknown'}), Node ${process.version}. SQLite is a file in WAL mode with \`synchronous=FULL\``,
+    '(every acknowledged write is on disk); PostgreSQL is a local server. Latencies in ms.',
+    '',
+    '| database | request | req/s | p50 | p99 | errors |',
+    '| --- | --- | ---: | ---: | ---: | ---: |',
+    ...rows,
+    '',
+    'The route list is serialized once per config version and served from memory until the next change; each request',
+    'still checks the token (signature plus one indexed lookup) and reads the config version, so changes made by another',
+    'Hub or by the command line are seen at once. A POST is one transaction: agent check, domain check, insert, version',
+    'bump and audit entry.',
+    '',
+  ].join('\n');
+}
+
+/** Replace the "## Hub API" section (up to the next "## " heading) or append it. */
+function updateDocs(section: string): void {
+  const file = join(REPO_ROOT, 'docs', 'benchmarks.md');
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
+  const start = text.indexOf('\n## Hub API\n');
+  if (start < 0) {
+    writeFileSync(file, `${text.trimEnd()}\n\n${section}`);
+    return;
+  }
+  const next = text.indexOf('\n## ', start + 1);
+  writeFileSync(file, `${text.slice(0, start + 1)}${section}${next < 0 ? '' : text.slice(next)}`);
+}
+
+const figures: Figure[] = [];
+for (const db of values.db.split(',') as DatabaseKind[]) figures.push(...(await benchOne(db)));
+const section = report(figures);
+if (values['update-docs']) updateDocs(section);
+else console.log(`\n${section}`);
