@@ -41,7 +41,11 @@ function run(opts: autocannon.Options): Promise<autocannon.Result> {
 async function benchOne(db: DatabaseKind): Promise<Figure[]> {
   const dir = mkdtempSync(join(tmpdir(), 'hub-bench-'));
   const database = await createTestDatabase(db, join(dir, 'hub.db'));
-  const hub = await startHubProcess([], { DATABASE_URL: database.url, HUB_ADMIN_PASSWORD: PASSWORD, LOG_LEVEL: 'warn' });
+  const hub = await startHubProcess([], {
+    DATABASE_URL: database.url,
+    HUB_ADMIN_PASSWORD: PASSWORD,
+    LOG_LEVEL: 'warn',
+  });
   try {
     const login = await fetch(`${hub.url}/api/login`, {
       method: 'POST',
@@ -51,28 +55,55 @@ async function benchOne(db: DatabaseKind): Promise<Figure[]> {
     const { token } = (await login.json()) as { token: string };
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     const agent = (await (
-      await fetch(`${hub.url}/api/agents`, { method: 'POST', headers, body: JSON.stringify({ name: 'bench', mode: 'redis' }) })
+      await fetch(`${hub.url}/api/agents`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ name: 'bench', mode: 'redis' }),
+      })
     ).json()) as { ID: number };
-    const route = (domain: string) => JSON.stringify({ domain, target_ip: '10.0.0.1', target_port: 25565, agent_id: agent.ID });
+    const route = (domain: string) =>
+      JSON.stringify({ domain, target_ip: '10.0.0.1', target_port: 25565, agent_id: agent.ID });
     for (let i = 0; i < ROUTES; i += 50) {
       await Promise.all(
         Array.from({ length: Math.min(50, ROUTES - i) }, (_, j) =>
-          fetch(`${hub.url}/api/routes`, { method: 'POST', headers, body: route(`seed-${i + j}.bench.test`) }),
+          fetch(`${hub.url}/api/routes`, {
+            method: 'POST',
+            headers,
+            body: route(`seed-${i + j}.bench.test`),
+          }),
         ),
       );
     }
     const listed = (await (await fetch(`${hub.url}/api/routes`, { headers })).json()) as unknown[];
-    if (listed.length !== ROUTES) throw new Error(`expected ${ROUTES} routes, found ${listed.length}`);
+    if (listed.length !== ROUTES)
+      throw new Error(`expected ${ROUTES} routes, found ${listed.length}`);
 
     const figures: Figure[] = [];
     const record = (test: string, r: autocannon.Result) => {
-      figures.push({ db, test, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx });
-      console.log(`${db.padEnd(8)} ${test.padEnd(34)} ${r.requests.average.toFixed(0).padStart(7)} req/s  p99 ${r.latency.p99} ms  errors ${r.errors + r.non2xx}`);
+      figures.push({
+        db,
+        test,
+        rps: r.requests.average,
+        p50: r.latency.p50,
+        p99: r.latency.p99,
+        errors: r.errors + r.non2xx,
+      });
+      console.log(
+        `${db.padEnd(8)} ${test.padEnd(34)} ${r.requests.average.toFixed(0).padStart(7)} req/s  p99 ${r.latency.p99} ms  errors ${r.errors + r.non2xx}`,
+      );
     };
 
     // Warm-up, then the measured run.
     await run({ url: `${hub.url}/api/routes`, headers, connections: CONNECTIONS, duration: 2 });
-    record(`GET /api/routes (${ROUTES} routes)`, await run({ url: `${hub.url}/api/routes`, headers, connections: CONNECTIONS, duration: DURATION }));
+    record(
+      `GET /api/routes (${ROUTES} routes)`,
+      await run({
+        url: `${hub.url}/api/routes`,
+        headers,
+        connections: CONNECTIONS,
+        duration: DURATION,
+      }),
+    );
 
     let n = 0;
     record(
@@ -81,7 +112,13 @@ async function benchOne(db: DatabaseKind): Promise<Figure[]> {
         url: `${hub.url}/api/routes`,
         connections: CONNECTIONS,
         duration: DURATION,
-        requests: [{ method: 'POST', headers, setupRequest: (req) => ({ ...req, body: route(`new-${n++}.bench.test`) }) }],
+        requests: [
+          {
+            method: 'POST',
+            headers,
+            setupRequest: (req) => ({ ...req, body: route(`new-${n++}.bench.test`) }),
+          },
+        ],
       }),
     );
     return figures;
@@ -94,7 +131,8 @@ async function benchOne(db: DatabaseKind): Promise<Figure[]> {
 
 function report(figures: Figure[]): string {
   const rows = figures.map(
-    (f) => `| ${f.db === 'sqlite' ? 'SQLite' : 'PostgreSQL'} | ${f.test} | ${Math.round(f.rps).toLocaleString('en')} | ${f.p50} | ${f.p99} | ${f.errors} |`,
+    (f) =>
+      `| ${f.db === 'sqlite' ? 'SQLite' : 'PostgreSQL'} | ${f.test} | ${Math.round(f.rps).toLocaleString('en')} | ${f.p50} | ${f.p99} | ${f.errors} |`,
   );
   return [
     '## Hub API',

@@ -31,7 +31,8 @@ function defaultWebRoot(): string | undefined {
 
 function parsePort(value: string): number {
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('expected a port 0-65535');
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new InvalidArgumentError('expected a port 0-65535');
   return port;
 }
 
@@ -93,27 +94,65 @@ async function runHub(o: HubOptions): Promise<void> {
 export function registerHubCommand(program: Command): void {
   program
     .command('hub')
-    .description('Run the Hub: REST API, dashboard and database (or a maintenance command and exit)')
-    .addOption(new Option('--host <host>', 'address the API listens on').env('HUB_HOST').default('127.0.0.1'))
-    .addOption(new Option('--port <port>', 'API port').env('HUB_PORT').default(8080).argParser(parsePort))
+    .description(
+      'Run the Hub: REST API, dashboard and database (or a maintenance command and exit)',
+    )
     .addOption(
-      new Option('--database-url <url>', 'sqlite:<file>, sqlite::memory: or postgres://… (default sqlite:<data-dir>/hub.db)').env(
-        'DATABASE_URL',
+      new Option('--host <host>', 'address the API listens on')
+        .env('HUB_HOST')
+        .default('127.0.0.1'),
+    )
+    .addOption(
+      new Option('--port <port>', 'API port').env('HUB_PORT').default(8080).argParser(parsePort),
+    )
+    .addOption(
+      new Option(
+        '--database-url <url>',
+        'sqlite:<file>, sqlite::memory: or postgres://… (default sqlite:<data-dir>/hub.db)',
+      ).env('DATABASE_URL'),
+    )
+    .addOption(
+      new Option('--data-dir <dir>', 'directory for the SQLite file')
+        .env('DATA_DIR')
+        .default('./data'),
+    )
+    .addOption(
+      new Option('--redis-url <url>', 'use the Redis bus (separate Gates and Links)').env(
+        'REDIS_URL',
       ),
     )
-    .addOption(new Option('--data-dir <dir>', 'directory for the SQLite file').env('DATA_DIR').default('./data'))
-    .addOption(new Option('--redis-url <url>', 'use the Redis bus (separate Gates and Links)').env('REDIS_URL'))
-    .addOption(new Option('--redis-prefix <prefix>', 'Redis key prefix (default gatelink:)').env('REDIS_PREFIX'))
     .addOption(
-      new Option('--admin-password <password>', 'password for hub_admin when the first start creates it').env(
-        'HUB_ADMIN_PASSWORD',
+      new Option('--redis-prefix <prefix>', 'Redis key prefix (default gatelink:)').env(
+        'REDIS_PREFIX',
       ),
     )
-    .addOption(new Option('--jwt-secret <secret>', 'token signing secret (default: generated, kept in the database)').env('HUB_JWT_SECRET'))
-    .addOption(new Option('--web-root <dir>', 'dashboard build to serve at / (default: the bundled web/dist)').env('HUB_WEB_ROOT'))
-    .addOption(new Option('--log-level <level>', 'trace|debug|info|warn|error').env('LOG_LEVEL').default('info'))
+    .addOption(
+      new Option(
+        '--admin-password <password>',
+        'password for hub_admin when the first start creates it',
+      ).env('HUB_ADMIN_PASSWORD'),
+    )
+    .addOption(
+      new Option(
+        '--jwt-secret <secret>',
+        'token signing secret (default: generated, kept in the database)',
+      ).env('HUB_JWT_SECRET'),
+    )
+    .addOption(
+      new Option(
+        '--web-root <dir>',
+        'dashboard build to serve at / (default: the bundled web/dist)',
+      ).env('HUB_WEB_ROOT'),
+    )
+    .addOption(
+      new Option('--log-level <level>', 'trace|debug|info|warn|error')
+        .env('LOG_LEVEL')
+        .default('info'),
+    )
     .addOption(new Option('--gen-token <user>', 'print a one-year API token for <user> and exit'))
-    .addOption(new Option('--change-password <user:password>', 'set the password of <user> and exit'))
+    .addOption(
+      new Option('--change-password <user:password>', 'set the password of <user> and exit'),
+    )
     .action(async (o: HubOptions) => {
       const db = {
         databaseUrl: o.databaseUrl,
@@ -123,7 +162,8 @@ export function registerHubCommand(program: Command): void {
         // stdout carries only the token, so scripts can capture it.
         onAdminCreated: (password: string) => process.stderr.write(adminMessage(password)),
       };
-      if (o.genToken !== undefined && o.changePassword !== undefined) fail('use -gen-token or -change-password, not both');
+      if (o.genToken !== undefined && o.changePassword !== undefined)
+        fail('use -gen-token or -change-password, not both');
       if (o.genToken !== undefined) {
         const token = await generateApiToken({ ...db, username: o.genToken }).catch(fail);
         process.stdout.write(`${token}\n`);
@@ -131,7 +171,9 @@ export function registerHubCommand(program: Command): void {
       }
       if (o.changePassword !== undefined) {
         const user = await changePassword({ ...db, spec: o.changePassword }).catch(fail);
-        process.stdout.write(`Password of "${user}" changed; its earlier sessions are signed out.\n`);
+        process.stdout.write(
+          `Password of "${user}" changed; its earlier sessions are signed out.\n`,
+        );
         return;
       }
       await runHub(o).catch(fail);

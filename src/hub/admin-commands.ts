@@ -28,7 +28,9 @@ export function parseUserPassword(spec: string): { username: string; password: s
   const username = at > 0 ? spec.slice(0, at) : '';
   const password = at > 0 ? spec.slice(at + 1) : '';
   if (!username || !password) {
-    throw HubErrors.HUB_ERR_CONFIG('expected "<user>:<password>", e.g. -change-password "hub_admin:new-password"');
+    throw HubErrors.HUB_ERR_CONFIG(
+      'expected "<user>:<password>", e.g. -change-password "hub_admin:new-password"',
+    );
   }
   if (password.length < MIN_PASSWORD) {
     throw HubErrors.HUB_ERR_CONFIG(`the password must be at least ${MIN_PASSWORD} characters`);
@@ -40,21 +42,33 @@ async function withAuth<T>(
   options: AdminCommandOptions,
   run: (auth: ReturnType<typeof createAuthService>) => Promise<T>,
 ): Promise<T> {
-  const config = resolveHubConfig({ databaseUrl: options.databaseUrl, dataDir: options.dataDir, jwtSecret: options.jwtSecret });
+  const config = resolveHubConfig({
+    databaseUrl: options.databaseUrl,
+    dataDir: options.dataDir,
+    jwtSecret: options.jwtSecret,
+  });
   const hubDb: HubDb = await openDatabase(config.databaseUrl);
   try {
     const secret = await resolveJwtSecret(hubDb, config.jwtSecret);
     // A command run before the Hub's first start finds the same user the Hub would create.
     const generated = await ensureAdmin(hubDb.db, options.adminPassword);
     if (generated) options.onAdminCreated?.(generated);
-    return await run(createAuthService({ db: hubDb.db, signer: createTokenSigner(secret), limits: config.loginLimits }));
+    return await run(
+      createAuthService({
+        db: hubDb.db,
+        signer: createTokenSigner(secret),
+        limits: config.loginLimits,
+      }),
+    );
   } finally {
     await hubDb.close();
   }
 }
 
 /** `-gen-token <user>`: a one-year API token, recorded so it can be listed and revoked. */
-export function generateApiToken(options: AdminCommandOptions & { username: string }): Promise<string> {
+export function generateApiToken(
+  options: AdminCommandOptions & { username: string },
+): Promise<string> {
   return withAuth(options, async (auth) => {
     try {
       return (await auth.createApiTokenFor(options.username, 'cli', 'cli')).token;
@@ -68,7 +82,9 @@ export function generateApiToken(options: AdminCommandOptions & { username: stri
 }
 
 /** `-change-password "<user>:<password>"`: set the password; the user's sessions end. Returns the user. */
-export async function changePassword(options: AdminCommandOptions & { spec: string }): Promise<string> {
+export async function changePassword(
+  options: AdminCommandOptions & { spec: string },
+): Promise<string> {
   const { username, password } = parseUserPassword(options.spec);
   return withAuth({ ...options, onAdminCreated: undefined }, async (auth) => {
     try {

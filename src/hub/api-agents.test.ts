@@ -32,7 +32,11 @@ describe.each(DATABASE_KINDS)('agents API on %s', (kind) => {
   });
 
   it('creates a redis agent without a push URL', async () => {
-    const res = await t.call('POST', '/api/agents', { name: 'redis one', mode: 'redis', push_url: 'http://ignored:1' });
+    const res = await t.call('POST', '/api/agents', {
+      name: 'redis one',
+      mode: 'redis',
+      push_url: 'http://ignored:1',
+    });
     expect(res.statusCode).toBe(201);
     expect(res.json()).toMatchObject({ mode: 'redis', push_url: null });
   });
@@ -59,7 +63,9 @@ describe.each(DATABASE_KINDS)('agents API on %s', (kind) => {
   });
 
   it('rotates the token and publishes only its hash', async () => {
-    const created = (await t.call('POST', '/api/agents', { name: 'rotating', mode: 'redis' })).json();
+    const created = (
+      await t.call('POST', '/api/agents', { name: 'rotating', mode: 'redis' })
+    ).json();
     const res = await t.call('POST', `/api/agents/${created.ID}/reset-token`);
     expect(res.statusCode).toBe(200);
     expect(res.json().token).not.toBe(created.token);
@@ -80,12 +86,23 @@ describe.each(DATABASE_KINDS)('agents API on %s', (kind) => {
 
   it('updates name, enabled and mode; switching to push needs a URL', async () => {
     const created = (await t.call('POST', '/api/agents', { name: 'upd', mode: 'redis' })).json();
-    const res = await t.call('PUT', `/api/agents/${created.ID}`, { name: 'renamed', enabled: false });
-    expect(res.json()).toMatchObject({ name: 'renamed', enabled: false, mode: 'redis', token: created.token });
+    const res = await t.call('PUT', `/api/agents/${created.ID}`, {
+      name: 'renamed',
+      enabled: false,
+    });
+    expect(res.json()).toMatchObject({
+      name: 'renamed',
+      enabled: false,
+      mode: 'redis',
+      token: created.token,
+    });
     const noUrl = await t.call('PUT', `/api/agents/${created.ID}`, { mode: 'push' });
     expect(noUrl.statusCode).toBe(400);
     expect(noUrl.json().field).toBe('push_url');
-    const push = await t.call('PUT', `/api/agents/${created.ID}`, { mode: 'push', push_url: 'https://link.example.com/push' });
+    const push = await t.call('PUT', `/api/agents/${created.ID}`, {
+      mode: 'push',
+      push_url: 'https://link.example.com/push',
+    });
     expect(push.json()).toMatchObject({ mode: 'push', push_url: 'https://link.example.com/push' });
     expect((await t.call('PUT', '/api/agents/99999', { name: 'x' })).statusCode).toBe(404);
   });
@@ -93,7 +110,12 @@ describe.each(DATABASE_KINDS)('agents API on %s', (kind) => {
   it('refuses to delete an agent with routes unless cascade=true', async () => {
     const agent = (await t.call('POST', '/api/agents', { name: 'busy', mode: 'redis' })).json();
     const route = (
-      await t.call('POST', '/api/routes', { domain: 'busy.example.com', target_ip: '10.0.0.1', target_port: 25565, agent_id: agent.ID })
+      await t.call('POST', '/api/routes', {
+        domain: 'busy.example.com',
+        target_ip: '10.0.0.1',
+        target_port: 25565,
+        agent_id: agent.ID,
+      })
     ).json();
     const refused = await t.call('DELETE', `/api/agents/${agent.ID}`);
     expect(refused.statusCode).toBe(409);
@@ -128,9 +150,17 @@ describe.each(DATABASE_KINDS)('agents API on %s', (kind) => {
       message: string;
     }>;
     expect(logs.map((l) => l.message)).toEqual(
-      expect.arrayContaining(['agent created', 'agent updated', 'agent token reset', 'agent deleted', 'route created']),
+      expect.arrayContaining([
+        'agent created',
+        'agent updated',
+        'agent token reset',
+        'agent deleted',
+        'route created',
+      ]),
     );
-    expect(logs.every((l) => l.actor === 'hub_admin' || l.message === 'admin user created')).toBe(true);
+    expect(logs.every((l) => l.actor === 'hub_admin' || l.message === 'admin user created')).toBe(
+      true,
+    );
     const text = JSON.stringify(logs);
     for (const a of agents) expect(text).not.toContain(a.token);
   });

@@ -15,14 +15,19 @@ describe.each(DATABASE_KINDS)('authentication on %s', (kind) => {
     expect(res.json()).toMatchObject({ status: 'ok', version: expect.any(String) });
   });
 
-  it.each(['/api/routes', '/api/agents', '/api/gates', '/api/logs', '/api/stats', '/api/tokens', '/api/me'])(
-    'answers %s without a token with 401 JSON',
-    async (url) => {
-      const res = await t.call('GET', url, undefined, null);
-      expect(res.statusCode).toBe(401);
-      expect(res.json()).toMatchObject({ code: 'HUB_ERR_UNAUTHORIZED', error: expect.any(String) });
-    },
-  );
+  it.each([
+    '/api/routes',
+    '/api/agents',
+    '/api/gates',
+    '/api/logs',
+    '/api/stats',
+    '/api/tokens',
+    '/api/me',
+  ])('answers %s without a token with 401 JSON', async (url) => {
+    const res = await t.call('GET', url, undefined, null);
+    expect(res.statusCode).toBe(401);
+    expect(res.json()).toMatchObject({ code: 'HUB_ERR_UNAUTHORIZED', error: expect.any(String) });
+  });
 
   it('refuses a forged, malformed or foreign-key token', async () => {
     const [h, p] = t.token.split('.');
@@ -30,7 +35,11 @@ describe.each(DATABASE_KINDS)('authentication on %s', (kind) => {
       const res = await t.call('GET', '/api/routes', undefined, bad);
       expect(res.statusCode).toBe(401);
     }
-    const res = await t.hub.app.inject({ method: 'GET', url: '/api/routes', headers: { authorization: t.token } });
+    const res = await t.hub.app.inject({
+      method: 'GET',
+      url: '/api/routes',
+      headers: { authorization: t.token },
+    });
     expect(res.statusCode).toBe(401);
   });
 
@@ -66,7 +75,12 @@ describe.each(DATABASE_KINDS)('authentication on %s', (kind) => {
     const res = await t.call('POST', '/api/tokens', { label: 'whmcs' });
     expect(res.statusCode).toBe(201);
     const created = res.json();
-    expect(created).toMatchObject({ label: 'whmcs', username: 'hub_admin', last_used_at: null, token: expect.any(String) });
+    expect(created).toMatchObject({
+      label: 'whmcs',
+      username: 'hub_admin',
+      last_used_at: null,
+      token: expect.any(String),
+    });
     expect(Date.parse(created.expires_at) - Date.now()).toBeGreaterThan(364 * 24 * 3600_000);
     expect((await t.call('GET', '/api/routes', undefined, created.token)).statusCode).toBe(200);
 
@@ -87,14 +101,22 @@ describe.each(DATABASE_KINDS)('authentication on %s', (kind) => {
 
   it('change-credentials renames, sets the password and ends earlier sessions but not API tokens', async () => {
     const api = (await t.call('POST', '/api/tokens', { label: 'keep' })).json().token as string;
-    const res = await t.call('POST', '/api/change-credentials', { new_user: 'new_admin_name', new_password: 'secure-new-password' });
+    const res = await t.call('POST', '/api/change-credentials', {
+      new_user: 'new_admin_name',
+      new_password: 'secure-new-password',
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ success: true });
     expect((await t.call('GET', '/api/routes')).statusCode).toBe(401);
     expect((await t.call('GET', '/api/me', undefined, api)).json().username).toBe('new_admin_name');
 
     const from = { remoteAddress: '127.0.0.3' };
-    const old = await t.hub.app.inject({ method: 'POST', url: '/api/login', ...from, payload: { username: 'new_admin_name', password: ADMIN_PASSWORD } });
+    const old = await t.hub.app.inject({
+      method: 'POST',
+      url: '/api/login',
+      ...from,
+      payload: { username: 'new_admin_name', password: ADMIN_PASSWORD },
+    });
     expect(old.statusCode).toBe(401);
     const fresh = await t.hub.app.inject({
       method: 'POST',
@@ -105,17 +127,28 @@ describe.each(DATABASE_KINDS)('authentication on %s', (kind) => {
     expect(fresh.statusCode).toBe(200);
     t.token = fresh.json().token;
 
-    const weak = await t.call('POST', '/api/change-credentials', { new_user: 'x', new_password: 'short' });
+    const weak = await t.call('POST', '/api/change-credentials', {
+      new_user: 'x',
+      new_password: 'short',
+    });
     expect(weak.statusCode).toBe(400);
     expect(weak.json()).toMatchObject({ field: 'new_password' });
-    const missing = await t.call('POST', '/api/change-credentials', { new_password: 'long-enough-pw' });
+    const missing = await t.call('POST', '/api/change-credentials', {
+      new_password: 'long-enough-pw',
+    });
     expect(missing.json()).toMatchObject({ code: 'HUB_ERR_VALIDATION', field: 'new_user' });
   });
 
   it('writes audit entries for credential and token changes without secrets', async () => {
-    const logs = (await t.call('GET', '/api/logs?limit=1000')).json() as Array<{ message: string; actor: string; source: string }>;
+    const logs = (await t.call('GET', '/api/logs?limit=1000')).json() as Array<{
+      message: string;
+      actor: string;
+      source: string;
+    }>;
     const messages = logs.filter((l) => l.source === 'audit').map((l) => l.message);
-    expect(messages).toEqual(expect.arrayContaining(['credentials changed', 'api token created', 'api token revoked']));
+    expect(messages).toEqual(
+      expect.arrayContaining(['credentials changed', 'api token created', 'api token revoked']),
+    );
     const text = JSON.stringify(logs);
     expect(text).not.toContain('secure-new-password');
     expect(text).not.toContain(ADMIN_PASSWORD);
@@ -142,5 +175,4 @@ describe.each(DATABASE_KINDS)('authentication on %s', (kind) => {
     });
     expect(other.statusCode).toBe(401);
   });
-
 });

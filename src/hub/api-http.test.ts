@@ -24,7 +24,10 @@ describe.each(DATABASE_KINDS)('HTTP edges, logs and system endpoints on %s', (ki
       method,
       url,
       payload,
-      headers: { authorization: `Bearer ${t.token}`, ...(contentType ? { 'content-type': contentType } : {}) },
+      headers: {
+        authorization: `Bearer ${t.token}`,
+        ...(contentType ? { 'content-type': contentType } : {}),
+      },
     });
 
   it('answers malformed JSON with 400 HUB_ERR_BAD_JSON', async () => {
@@ -34,7 +37,12 @@ describe.each(DATABASE_KINDS)('HTTP edges, logs and system endpoints on %s', (ki
   });
 
   it('answers an oversize body with 413', async () => {
-    const res = await raw('POST', '/api/agents', JSON.stringify({ name: 'x'.repeat(1_100_000), mode: 'redis' }), 'application/json');
+    const res = await raw(
+      'POST',
+      '/api/agents',
+      JSON.stringify({ name: 'x'.repeat(1_100_000), mode: 'redis' }),
+      'application/json',
+    );
     expect(res.statusCode).toBe(413);
     expect(res.json()).toMatchObject({ code: 'HUB_ERR_TOO_LARGE' });
   });
@@ -51,7 +59,10 @@ describe.each(DATABASE_KINDS)('HTTP edges, logs and system endpoints on %s', (ki
     for (const type of ['application/json', undefined]) {
       const res = await raw('POST', '/api/routes', '', type);
       expect(res.statusCode).toBe(400);
-      expect(res.json()).toMatchObject({ code: 'HUB_ERR_VALIDATION', error: expect.stringContaining('JSON object') });
+      expect(res.json()).toMatchObject({
+        code: 'HUB_ERR_VALIDATION',
+        error: expect.stringContaining('JSON object'),
+      });
     }
     const arr = await raw('POST', '/api/routes', '[]', 'application/json');
     expect(arr.statusCode).toBe(400);
@@ -68,8 +79,13 @@ describe.each(DATABASE_KINDS)('HTTP edges, logs and system endpoints on %s', (ki
   });
 
   it('lists logs newest first with the default, a limit and the 1000 cap', async () => {
-    for (let i = 0; i < 3; i++) await t.call('POST', '/api/agents', { name: `log-${i}`, mode: 'redis' });
-    const all = (await t.call('GET', '/api/logs')).json() as Array<{ ID: number; time: string; source: string }>;
+    for (let i = 0; i < 3; i++)
+      await t.call('POST', '/api/agents', { name: `log-${i}`, mode: 'redis' });
+    const all = (await t.call('GET', '/api/logs')).json() as Array<{
+      ID: number;
+      time: string;
+      source: string;
+    }>;
     expect(all.length).toBeGreaterThanOrEqual(4);
     expect(all.length).toBeLessThanOrEqual(100);
     const ids = all.map((l) => l.ID);
@@ -79,13 +95,26 @@ describe.each(DATABASE_KINDS)('HTTP edges, logs and system endpoints on %s', (ki
     expect((await t.call('GET', '/api/logs?limit=0')).statusCode).toBe(400);
     const newer = (await t.call('GET', `/api/logs?after_id=${ids[1]}`)).json();
     expect(newer.map((l: { ID: number }) => l.ID)).toEqual([ids[0]]);
-    expect(all[0]).toMatchObject({ level: 'info', source: 'audit', actor: 'hub_admin', message: 'agent created', meta: { name: 'log-2' } });
+    expect(all[0]).toMatchObject({
+      level: 'info',
+      source: 'audit',
+      actor: 'hub_admin',
+      message: 'agent created',
+      meta: { name: 'log-2' },
+    });
   });
 
   it('answers stats and gates through the runtime', async () => {
     const stats = await t.call('GET', '/api/stats');
     expect(stats.statusCode).toBe(200);
-    expect(stats.json()).toMatchObject({ agents: 3, routes: 0, gates: 0, connections_active: 0, by_route: [], history: expect.any(Array) });
+    expect(stats.json()).toMatchObject({
+      agents: 3,
+      routes: 0,
+      gates: 0,
+      connections_active: 0,
+      by_route: [],
+      history: expect.any(Array),
+    });
     const gates = await t.call('GET', '/api/gates');
     expect(gates.statusCode).toBe(200);
     expect(gates.json()).toEqual([]);
@@ -96,12 +125,19 @@ describe.each(DATABASE_KINDS)('HTTP edges, logs and system endpoints on %s', (ki
     expect(doc.statusCode).toBe(200);
     const spec = doc.json();
     expect(spec.openapi).toMatch(/^3\./);
-    for (const path of ['/api/login', '/api/routes', '/api/routes/{id}', '/api/agents/{id}/reset-token', '/api/logs', '/api/tokens']) {
+    for (const path of [
+      '/api/login',
+      '/api/routes',
+      '/api/routes/{id}',
+      '/api/agents/{id}/reset-token',
+      '/api/logs',
+      '/api/tokens',
+    ]) {
       expect(spec.paths[path]).toBeDefined();
     }
-    expect(spec.paths['/api/routes'].post.requestBody.content['application/json'].schema.required).toEqual(
-      expect.arrayContaining(['domain', 'target_ip', 'target_port', 'agent_id']),
-    );
+    expect(
+      spec.paths['/api/routes'].post.requestBody.content['application/json'].schema.required,
+    ).toEqual(expect.arrayContaining(['domain', 'target_ip', 'target_port', 'agent_id']));
     const ui = await t.hub.app.inject({ method: 'GET', url: '/api/docs/' });
     expect(ui.statusCode).toBe(200);
     expect(ui.headers['content-type']).toMatch(/text\/html/);
@@ -118,7 +154,9 @@ describe.each(DATABASE_KINDS)('HTTP edges, logs and system endpoints on %s', (ki
     const index = await t.hub.app.inject({ method: 'GET', url: '/' });
     expect(index.statusCode).toBe(200);
     expect(index.body).toContain('dashboard');
-    expect((await t.hub.app.inject({ method: 'GET', url: '/app.js' })).body).toContain('console.log');
+    expect((await t.hub.app.inject({ method: 'GET', url: '/app.js' })).body).toContain(
+      'console.log',
+    );
     const deep = await t.hub.app.inject({ method: 'GET', url: '/routes/12' });
     expect(deep.statusCode).toBe(200);
     expect(deep.body).toContain('dashboard');

@@ -55,7 +55,11 @@ describe.each(DATABASE_KINDS)('routes API on %s', (kind) => {
   });
 
   it('takes wildcard domains and hostname targets', async () => {
-    const res = await t.call('POST', '/api/routes', route({ domain: '*.wild.example.com', target_ip: 'mc.internal' }));
+    const res = await t.call(
+      'POST',
+      '/api/routes',
+      route({ domain: '*.wild.example.com', target_ip: 'mc.internal' }),
+    );
     expect(res.statusCode).toBe(201);
     expect(res.json()).toMatchObject({ domain: '*.wild.example.com', target_ip: 'mc.internal' });
   });
@@ -70,20 +74,37 @@ describe.each(DATABASE_KINDS)('routes API on %s', (kind) => {
     ['agent_id', { agent_id: 999_999 }],
     ['domain', { domain: undefined }],
   ])('refuses a bad %s with 400 naming the field', async (field, over) => {
-    const res = await t.call('POST', '/api/routes', route({ domain: `f-${field.replace("_", "-")}.example.com`, ...over }));
+    const res = await t.call(
+      'POST',
+      '/api/routes',
+      route({ domain: `f-${field.replace('_', '-')}.example.com`, ...over }),
+    );
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ code: 'HUB_ERR_VALIDATION', field });
   });
 
   it('updates some fields with PUT and keeps the rest', async () => {
-    const created = (await t.call('POST', '/api/routes', route({ domain: 'put.example.com' }))).json();
+    const created = (
+      await t.call('POST', '/api/routes', route({ domain: 'put.example.com' }))
+    ).json();
     await new Promise((r) => setTimeout(r, 5));
-    const res = await t.call('PUT', `/api/routes/${created.ID}`, { target_port: 25566, proxy_protocol: true });
+    const res = await t.call('PUT', `/api/routes/${created.ID}`, {
+      target_port: 25566,
+      proxy_protocol: true,
+    });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ ID: created.ID, domain: 'put.example.com', target_port: 25566, proxy_protocol: true });
+    expect(res.json()).toMatchObject({
+      ID: created.ID,
+      domain: 'put.example.com',
+      target_port: 25566,
+      proxy_protocol: true,
+    });
     expect(res.json().UpdatedAt > created.UpdatedAt).toBe(true);
     // A panel may PUT back the whole object it read.
-    const whole = await t.call('PUT', `/api/routes/${created.ID}`, { ...(res.json() as object), target_ip: '10.0.0.9' });
+    const whole = await t.call('PUT', `/api/routes/${created.ID}`, {
+      ...(res.json() as object),
+      target_ip: '10.0.0.9',
+    });
     expect(whole.statusCode).toBe(200);
     expect(whole.json().target_ip).toBe('10.0.0.9');
     const taken = await t.call('PUT', `/api/routes/${created.ID}`, { domain: 'play.myserver.com' });
@@ -91,7 +112,9 @@ describe.each(DATABASE_KINDS)('routes API on %s', (kind) => {
   });
 
   it('deletes a route and answers 404 for unknown ids', async () => {
-    const created = (await t.call('POST', '/api/routes', route({ domain: 'gone.example.com' }))).json();
+    const created = (
+      await t.call('POST', '/api/routes', route({ domain: 'gone.example.com' }))
+    ).json();
     const del = await t.call('DELETE', `/api/routes/${created.ID}`);
     expect(del.statusCode).toBe(200);
     expect(del.json()).toEqual({ success: true });
@@ -104,11 +127,16 @@ describe.each(DATABASE_KINDS)('routes API on %s', (kind) => {
 
   it('bumps the config version with every change and publishes it', async () => {
     const before = (await t.bus.readConfig())?.version ?? 0;
-    const created = (await t.call('POST', '/api/routes', route({ domain: 'ver.example.com' }))).json();
+    const created = (
+      await t.call('POST', '/api/routes', route({ domain: 'ver.example.com' }))
+    ).json();
     await t.hub.runtime.idle();
     const after = await t.bus.readConfig();
     expect(after?.version).toBeGreaterThan(before);
-    expect(after?.routes.find((r) => r.id === created.ID)).toMatchObject({ domain: 'ver.example.com', targetPort: 25565 });
+    expect(after?.routes.find((r) => r.id === created.ID)).toMatchObject({
+      domain: 'ver.example.com',
+      targetPort: 25565,
+    });
   });
 
   it('serves a fresh list after a change (cache follows the config version)', async () => {
@@ -116,7 +144,9 @@ describe.each(DATABASE_KINDS)('routes API on %s', (kind) => {
     await t.call('POST', '/api/routes', route({ domain: 'cache.example.com' }));
     const second = (await t.call('GET', '/api/routes')).json();
     expect(second.length).toBe(first.length + 1);
-    expect(second.map((r: { ID: number }) => r.ID)).toEqual([...second.map((r: { ID: number }) => r.ID)].sort((a, b) => a - b));
+    expect(second.map((r: { ID: number }) => r.ID)).toEqual(
+      [...second.map((r: { ID: number }) => r.ID)].sort((a, b) => a - b),
+    );
   });
 
   it('loadDataPlaneState reads the same routes and agents at one version', async () => {
@@ -125,7 +155,10 @@ describe.each(DATABASE_KINDS)('routes API on %s', (kind) => {
     try {
       const state = await loadDataPlaneState(other.db);
       expect(state.version).toBe((await t.bus.readConfig())?.version);
-      expect(state.agents.find((a) => a.id === agentId)).toMatchObject({ mode: 'redis', pushUrl: null });
+      expect(state.agents.find((a) => a.id === agentId)).toMatchObject({
+        mode: 'redis',
+        pushUrl: null,
+      });
       expect(state.agents[0]?.tokenHash).toMatch(/^[0-9a-f]{64}$/);
     } finally {
       await other.close();

@@ -53,7 +53,13 @@ export async function buildApp({
 
   const root = dashboardRoot(webRoot);
   installErrorHandler(app, (request, reply) => {
-    if (!root || request.method !== 'GET' || request.url === '/api' || request.url.startsWith('/api/')) return false;
+    if (
+      !root ||
+      request.method !== 'GET' ||
+      request.url === '/api' ||
+      request.url.startsWith('/api/')
+    )
+      return false;
     void reply.code(200).sendFile('index.html');
     return true;
   });
@@ -64,14 +70,19 @@ export async function buildApp({
       info: {
         title: 'Gatelink Hub API',
         version: VERSION,
-        description: 'Manage routes, agents (Links), Gates, logs and statistics of a Gatelink network.',
+        description:
+          'Manage routes, agents (Links), Gates, logs and statistics of a Gatelink network.',
       },
-      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      components: {
+        securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      },
       security: [{ bearerAuth: [] }],
     },
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
-  app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
 
   await app.register(authApi(services));
   await app.register(routesApi(services));

@@ -32,7 +32,9 @@ export interface HubConfig {
 }
 
 /** What callers may pass: every field optional. */
-export type HubConfigInput = Partial<Omit<HubConfig, 'loginLimits'>> & { loginLimits?: Partial<LoginLimits> };
+export type HubConfigInput = Partial<Omit<HubConfig, 'loginLimits'>> & {
+  loginLimits?: Partial<LoginLimits>;
+};
 
 /** Fill defaults, check once, freeze. Throws HUB_ERR_CONFIG on a bad value. */
 export function resolveHubConfig(input: HubConfigInput = {}): HubConfig {

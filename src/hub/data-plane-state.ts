@@ -14,7 +14,11 @@ export async function loadDataPlaneState(db: Kysely<HubDatabase>): Promise<DataP
   const isPostgres = db.getExecutor().adapter instanceof PostgresAdapter;
   const tx = isPostgres ? db.transaction().setIsolationLevel('repeatable read') : db.transaction();
   return tx.execute(async (trx) => {
-    const state = await trx.selectFrom('config_state').select('version').where('id', '=', 1).executeTakeFirstOrThrow();
+    const state = await trx
+      .selectFrom('config_state')
+      .select('version')
+      .where('id', '=', 1)
+      .executeTakeFirstOrThrow();
     const routes = await trx.selectFrom('routes').selectAll().orderBy('id').execute();
     const agents = await trx.selectFrom('agents').selectAll().orderBy('id').execute();
     return {

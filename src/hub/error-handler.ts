@@ -10,9 +10,21 @@ interface ErrorBody {
 
 // Fastify's own errors, mapped to the Hub's codes.
 const FASTIFY_CODES: Record<string, { status: number; code: string; message: string }> = {
-  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'HUB_ERR_BAD_JSON', message: 'the request body is not valid JSON' },
-  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'HUB_ERR_BAD_JSON', message: 'the request body is empty' },
-  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'HUB_ERR_TOO_LARGE', message: 'the request body is too large' },
+  FST_ERR_CTP_INVALID_JSON_BODY: {
+    status: 400,
+    code: 'HUB_ERR_BAD_JSON',
+    message: 'the request body is not valid JSON',
+  },
+  FST_ERR_CTP_EMPTY_JSON_BODY: {
+    status: 400,
+    code: 'HUB_ERR_BAD_JSON',
+    message: 'the request body is empty',
+  },
+  FST_ERR_CTP_BODY_TOO_LARGE: {
+    status: 413,
+    code: 'HUB_ERR_TOO_LARGE',
+    message: 'the request body is too large',
+  },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: {
     status: 415,
     code: 'HUB_ERR_UNSUPPORTED_MEDIA',
@@ -40,7 +52,10 @@ function validationBody(err: FastifyError): ErrorBody {
   const first = err.validation?.[0];
   const part = err.validationContext ?? 'body';
   if (!field && part === 'body' && first?.keyword === 'type') {
-    return { error: 'the request needs a JSON object body (Content-Type: application/json)', code: 'HUB_ERR_VALIDATION' };
+    return {
+      error: 'the request needs a JSON object body (Content-Type: application/json)',
+      code: 'HUB_ERR_VALIDATION',
+    };
   }
   const message = first?.message ?? 'is invalid';
   const error = field
@@ -48,7 +63,9 @@ function validationBody(err: FastifyError): ErrorBody {
       ? `${field} is required`
       : `${field} ${message}`
     : `${part} ${message}`;
-  return field ? { error, code: 'HUB_ERR_VALIDATION', field } : { error, code: 'HUB_ERR_VALIDATION' };
+  return field
+    ? { error, code: 'HUB_ERR_VALIDATION', field }
+    : { error, code: 'HUB_ERR_VALIDATION' };
 }
 
 /** Every error leaves as `{ error, code }` (plus `field`), never with a stack trace. */
@@ -77,6 +94,11 @@ export function installErrorHandler(
 
   app.setNotFoundHandler((request, reply) => {
     if (spaFallback?.(request, reply)) return;
-    void reply.code(404).send({ error: `no such endpoint: ${request.method} ${request.url.split('?')[0]}`, code: 'HUB_ERR_NOT_FOUND' });
+    void reply
+      .code(404)
+      .send({
+        error: `no such endpoint: ${request.method} ${request.url.split('?')[0]}`,
+        code: 'HUB_ERR_NOT_FOUND',
+      });
   });
 }

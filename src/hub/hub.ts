@@ -37,8 +37,13 @@ export interface CreateHubOptions {
 }
 
 /** The JWT secret: configured, or generated once and shared through the database. */
-export async function resolveJwtSecret(hubDb: HubDb, configured: string | undefined): Promise<string> {
-  return configured ?? ensureSetting(hubDb.db, 'jwt_secret', () => randomBytes(48).toString('base64url'));
+export async function resolveJwtSecret(
+  hubDb: HubDb,
+  configured: string | undefined,
+): Promise<string> {
+  return (
+    configured ?? ensureSetting(hubDb.db, 'jwt_secret', () => randomBytes(48).toString('base64url'))
+  );
 }
 
 /** Open the database, create the admin on first start, build the API and start the runtime. */
@@ -57,10 +62,19 @@ export async function createHub({
     const generated = await ensureAdmin(db, config.adminPassword);
     if (generated) onAdminCreated?.(generated);
 
-    const rt = runtimeFactory({ bus, log, hubId: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`, store: createHubStore(db) });
+    const rt = runtimeFactory({
+      bus,
+      log,
+      hubId: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
+      store: createHubStore(db),
+    });
     runtime = rt;
     const onChange = () => rt.notifyChanged();
-    const auth = createAuthService({ db, signer: createTokenSigner(secret), limits: config.loginLimits });
+    const auth = createAuthService({
+      db,
+      signer: createTokenSigner(secret),
+      limits: config.loginLimits,
+    });
     const routes = createRoutesService({ db, onChange });
     const agents = createAgentsService({ db, onChange, presence: () => rt.agentPresence() });
     const app = await buildApp({
@@ -80,7 +94,8 @@ export async function createHub({
       async listen() {
         await app.listen({ host: config.host, port: config.port });
         const address = app.server.address();
-        if (!address || typeof address === 'string') return { host: config.host, port: config.port };
+        if (!address || typeof address === 'string')
+          return { host: config.host, port: config.port };
         return { host: address.address, port: address.port };
       },
       async close() {

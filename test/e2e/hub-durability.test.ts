@@ -33,7 +33,11 @@ describe.each(DATABASE_KINDS)('Hub durability on %s', (kind) => {
     const { token } = (await login.json()) as { token: string };
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     const agent = (await (
-      await fetch(`${hub.url}/api/agents`, { method: 'POST', headers, body: JSON.stringify({ name: 'a', mode: 'redis' }) })
+      await fetch(`${hub.url}/api/agents`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ name: 'a', mode: 'redis' }),
+      })
     ).json()) as { ID: number };
 
     // Writers create routes as fast as the Hub answers; each 201 is an acknowledged write.
@@ -48,7 +52,12 @@ describe.each(DATABASE_KINDS)('Hub durability on %s', (kind) => {
           const res = await fetch(`${target}/api/routes`, {
             method: 'POST',
             headers,
-            body: JSON.stringify({ domain: `w${w}-r${i}.durable.test`, target_ip: '10.0.0.1', target_port: 25565, agent_id: agent.ID }),
+            body: JSON.stringify({
+              domain: `w${w}-r${i}.durable.test`,
+              target_ip: '10.0.0.1',
+              target_port: 25565,
+              agent_id: agent.ID,
+            }),
           });
           if (res.status === 201) acked.push((await res.json()) as { ID: number; domain: string });
         } catch {
@@ -58,7 +67,8 @@ describe.each(DATABASE_KINDS)('Hub durability on %s', (kind) => {
     };
     const running = Array.from({ length: WRITERS }, (_, w) => writer(w));
     const deadline = Date.now() + 20_000;
-    while (acked.length < KILL_AFTER_ACKS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    while (acked.length < KILL_AFTER_ACKS && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 5));
     const signal = await hub.kill('SIGKILL');
     stop = true;
     await Promise.all(running);
@@ -67,12 +77,17 @@ describe.each(DATABASE_KINDS)('Hub durability on %s', (kind) => {
     expect(attempted).toBeGreaterThan(acked.length); // writes were in flight when it died
 
     hub = await startHubProcess([], env);
-    const after = (await (await fetch(`${hub.url}/api/routes`, { headers })).json()) as Array<{ ID: number; domain: string }>;
+    const after = (await (await fetch(`${hub.url}/api/routes`, { headers })).json()) as Array<{
+      ID: number;
+      domain: string;
+    }>;
     const stored = new Map(after.map((r) => [r.ID, r.domain]));
     const missing = acked.filter((r) => stored.get(r.ID) !== r.domain);
     expect(missing).toEqual([]);
     // The audit trail made it too: one entry per stored route.
-    const logs = (await (await fetch(`${hub.url}/api/logs?limit=1000&source=audit`, { headers })).json()) as Array<{
+    const logs = (await (
+      await fetch(`${hub.url}/api/logs?limit=1000&source=audit`, { headers })
+    ).json()) as Array<{
       message: string;
     }>;
     expect(logs.filter((l) => l.message === 'route created').length).toBe(after.length);

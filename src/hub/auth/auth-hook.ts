@@ -26,7 +26,12 @@ export function installAuthHook(app: FastifyInstance, auth: AuthService): void {
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request) => {
     const url = request.routeOptions.url;
-    if (request.routeOptions.config.public || !url?.startsWith('/api/') || url.startsWith('/api/docs')) return;
+    if (
+      request.routeOptions.config.public ||
+      !url?.startsWith('/api/') ||
+      url.startsWith('/api/docs')
+    )
+      return;
     const token = bearer(request);
     if (!token) throw HubErrors.HUB_ERR_UNAUTHORIZED('missing bearer token');
     request.principal = await auth.authenticate(token);

@@ -57,14 +57,25 @@ export function createAuthService({
     const { token, jti, expiresAt } = await signer.sign({ userId, kind: 'api', now: t });
     const listing = await db.transaction().execute(async (trx) => {
       const row = await insertApiToken(trx, { label, userId, jti, createdAt: t, expiresAt });
-      await audit(trx, actor, 'api token created', { token_id: row.ID, label, username: row.username }, t);
+      await audit(
+        trx,
+        actor,
+        'api token created',
+        { token_id: row.ID, label, username: row.username },
+        t,
+      );
       return row;
     });
     return { ...listing, token };
   }
 
   /** Rename and/or set a new password for `userId`; ends every earlier session of the user. */
-async function changeCredentials(userId: number, newUser: string, newPassword: string, actor: Actor): Promise<void> {
+  async function changeCredentials(
+    userId: number,
+    newUser: string,
+    newPassword: string,
+    actor: Actor,
+  ): Promise<void> {
     const hash = await hashPassword(newPassword);
     const t = now();
     try {
@@ -75,10 +86,17 @@ async function changeCredentials(userId: number, newUser: string, newPassword: s
           throw HubErrors.HUB_ERR_USER_TAKEN(`username ${newUser} is taken`);
         }
         await updateCredentials(trx, userId, newUser, hash, t);
-        await audit(trx, actor, 'credentials changed', { username: newUser, previous_username: user.username }, t);
+        await audit(
+          trx,
+          actor,
+          'credentials changed',
+          { username: newUser, previous_username: user.username },
+          t,
+        );
       });
     } catch (err) {
-      if (isUniqueViolation(err)) throw HubErrors.HUB_ERR_USER_TAKEN(`username ${newUser} is taken`);
+      if (isUniqueViolation(err))
+        throw HubErrors.HUB_ERR_USER_TAKEN(`username ${newUser} is taken`);
       throw err;
     }
   }
@@ -89,12 +107,17 @@ async function changeCredentials(userId: number, newUser: string, newPassword: s
       const keys = [`ip:${address}`, `user:${username.toLowerCase()}`];
       const wait = limiter.retryAfterMs(keys, now());
       if (wait > 0) {
-        throw Object.assign(HubErrors.HUB_ERR_RATE_LIMITED('too many failed logins; try again later'), {
-          retryAfterSeconds: Math.ceil(wait / 1000),
-        });
+        throw Object.assign(
+          HubErrors.HUB_ERR_RATE_LIMITED('too many failed logins; try again later'),
+          {
+            retryAfterSeconds: Math.ceil(wait / 1000),
+          },
+        );
       }
       const user = await findUserByName(db, username);
-      const ok = user ? await verifyPassword(user.password_hash, password) : (await burnVerification(password), false);
+      const ok = user
+        ? await verifyPassword(user.password_hash, password)
+        : (await burnVerification(password), false);
       if (!user || !ok) {
         limiter.recordFailure(keys, now());
         throw HubErrors.HUB_ERR_BAD_CREDENTIALS('wrong username or password');
@@ -118,16 +141,29 @@ async function changeCredentials(userId: number, newUser: string, newPassword: s
         if (!state || state.revoked || state.tokenVersion !== claims.tokenVersion) {
           throw HubErrors.HUB_ERR_UNAUTHORIZED('token revoked');
         }
-        return { userId: claims.userId, username: state.username, kind: 'session', jti: claims.jti, expiresAt: claims.expiresAt };
+        return {
+          userId: claims.userId,
+          username: state.username,
+          kind: 'session',
+          jti: claims.jti,
+          expiresAt: claims.expiresAt,
+        };
       }
       const t = now();
       const row = await findApiTokenByJti(db, claims.jti, t);
-      if (!row || row.userId !== claims.userId) throw HubErrors.HUB_ERR_UNAUTHORIZED('token revoked');
+      if (!row || row.userId !== claims.userId)
+        throw HubErrors.HUB_ERR_UNAUTHORIZED('token revoked');
       if (t - (touched.get(row.id) ?? row.lastUsedAt ?? 0) >= TOUCH_EVERY_MS) {
         touched.set(row.id, t);
         await touchApiToken(db, row.id, t);
       }
-      return { userId: row.userId, username: row.username, kind: 'api', jti: claims.jti, expiresAt: claims.expiresAt };
+      return {
+        userId: row.userId,
+        username: row.username,
+        kind: 'api',
+        jti: claims.jti,
+        expiresAt: claims.expiresAt,
+      };
     },
 
     /** End the token this request used. */
@@ -146,13 +182,18 @@ async function changeCredentials(userId: number, newUser: string, newPassword: s
     },
 
     /** A new one-year token for `username`, recorded so it can be listed and revoked. */
-    async createApiTokenFor(username: string, label: string, actor: Actor): Promise<ApiTokenJson & { token: string }> {
+    async createApiTokenFor(
+      username: string,
+      label: string,
+      actor: Actor,
+    ): Promise<ApiTokenJson & { token: string }> {
       const user = await findUserByName(db, username);
       if (!user) throw HubErrors.HUB_ERR_NOT_FOUND(`unknown user: ${username}`);
       return issueApiToken(Number(user.id), label, actor);
     },
 
-    createApiToken: (userId: number, label: string, actor: Actor) => issueApiToken(userId, label, actor),
+    createApiToken: (userId: number, label: string, actor: Actor) =>
+      issueApiToken(userId, label, actor),
 
     listApiTokens: () => listApiTokens(db, now()),
 
@@ -162,7 +203,13 @@ async function changeCredentials(userId: number, newUser: string, newPassword: s
       await db.transaction().execute(async (trx) => {
         const gone = await deleteApiToken(trx, id);
         if (!gone) throw HubErrors.HUB_ERR_NOT_FOUND(`no API token ${id}`);
-        await audit(trx, actor, 'api token revoked', { token_id: id, label: gone.label, username: gone.username }, t);
+        await audit(
+          trx,
+          actor,
+          'api token revoked',
+          { token_id: id, label: gone.label, username: gone.username },
+          t,
+        );
       });
       touched.delete(id);
     },

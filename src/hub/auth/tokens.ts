@@ -18,7 +18,12 @@ export interface TokenClaims {
 
 /** Signs and checks the Hub's HS256 JWTs. */
 export interface TokenSigner {
-  sign(claims: { userId: number; kind: 'session' | 'api'; tokenVersion?: number; now: number }): Promise<{
+  sign(claims: {
+    userId: number;
+    kind: 'session' | 'api';
+    tokenVersion?: number;
+    now: number;
+  }): Promise<{
     token: string;
     jti: string;
     expiresAt: number;
@@ -43,7 +48,12 @@ export function createTokenSigner(secret: string): TokenSigner {
       const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], issuer: ISSUER });
       const userId = Number(payload.sub);
       const kind = payload['typ'];
-      if (!Number.isInteger(userId) || (kind !== 'session' && kind !== 'api') || !payload.jti || !payload.exp) {
+      if (
+        !Number.isInteger(userId) ||
+        (kind !== 'session' && kind !== 'api') ||
+        !payload.jti ||
+        !payload.exp
+      ) {
         return undefined;
       }
       const tv = payload['tv'];
@@ -81,7 +91,8 @@ export function createTokenSigner(secret: string): TokenSigner {
       }
       const claims = await check(token);
       if (claims) {
-        if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value as string);
+        if (verified.size >= VERIFIED_CACHE_SIZE)
+          verified.delete(verified.keys().next().value as string);
         verified.set(token, claims);
       }
       return claims;

@@ -43,7 +43,14 @@ export function findAgentRow(db: Kysely<HubDatabase>, id: number): Promise<Agent
 /** Insert an agent; returns the stored row. */
 export function insertAgent(
   db: Kysely<HubDatabase>,
-  agent: { name: string; mode: string; pushUrl: string | null; token: string; enabled: boolean; now: number },
+  agent: {
+    name: string;
+    mode: string;
+    pushUrl: string | null;
+    token: string;
+    enabled: boolean;
+    now: number;
+  },
 ): Promise<AgentRow> {
   return db
     .insertInto('agents')
@@ -64,7 +71,14 @@ export function insertAgent(
 export function updateAgent(
   db: Kysely<HubDatabase>,
   id: number,
-  patch: { name?: string; mode?: string; pushUrl?: string | null; token?: string; enabled?: boolean; now: number },
+  patch: {
+    name?: string;
+    mode?: string;
+    pushUrl?: string | null;
+    token?: string;
+    enabled?: boolean;
+    now: number;
+  },
 ): Promise<AgentRow | undefined> {
   return db
     .updateTable('agents')
@@ -89,6 +103,9 @@ export async function deleteAgent(db: Kysely<HubDatabase>, id: number): Promise<
 
 /** How many agents exist. */
 export async function countAgents(db: Kysely<HubDatabase>): Promise<number> {
-  const row = await db.selectFrom('agents').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('agents')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }

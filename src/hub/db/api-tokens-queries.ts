@@ -82,7 +82,9 @@ export async function findApiTokenByJti(
   db: Kysely<HubDatabase>,
   jti: string,
   now: number,
-): Promise<{ id: number; userId: number; username: string; lastUsedAt: number | null } | undefined> {
+): Promise<
+  { id: number; userId: number; username: string; lastUsedAt: number | null } | undefined
+> {
   const row = await db
     .selectFrom('api_tokens')
     .innerJoin('users', 'users.id', 'api_tokens.user_id')
@@ -100,12 +102,19 @@ export async function findApiTokenByJti(
 }
 
 /** Note that the token was used. */
-export async function touchApiToken(db: Kysely<HubDatabase>, id: number, now: number): Promise<void> {
+export async function touchApiToken(
+  db: Kysely<HubDatabase>,
+  id: number,
+  now: number,
+): Promise<void> {
   await db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', id).execute();
 }
 
 /** Revoke a token by id; false when there was none. */
-export async function deleteApiToken(db: Kysely<HubDatabase>, id: number): Promise<ApiTokenJson | undefined> {
+export async function deleteApiToken(
+  db: Kysely<HubDatabase>,
+  id: number,
+): Promise<ApiTokenJson | undefined> {
   const row = await db
     .selectFrom('api_tokens')
     .innerJoin('users', 'users.id', 'api_tokens.user_id')

@@ -3,7 +3,11 @@ import type { HubDatabase } from './schema.js';
 
 /** The current config version. */
 export async function readConfigVersion(db: Kysely<HubDatabase>): Promise<number> {
-  const row = await db.selectFrom('config_state').select('version').where('id', '=', 1).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('config_state')
+    .select('version')
+    .where('id', '=', 1)
+    .executeTakeFirstOrThrow();
   return Number(row.version);
 }
 

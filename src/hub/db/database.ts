@@ -44,7 +44,12 @@ async function postgresDialect(url: string): Promise<PostgresDialect> {
       // Per-pool parsers: bigint columns (ids, ms timestamps) come back as numbers, safe below 2^53.
       types: {
         getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-          oid === int8 ? (v: string) => Number(v) : pg.default.types.getTypeParser(oid, format as 'text')) as typeof pg.default.types.getTypeParser,
+          oid === int8
+            ? (v: string) => Number(v)
+            : pg.default.types.getTypeParser(
+                oid,
+                format as 'text',
+              )) as typeof pg.default.types.getTypeParser,
       },
     }),
   });

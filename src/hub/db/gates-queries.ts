@@ -3,7 +3,10 @@ import type { GatePresence } from '../../bus/types.js';
 import type { HubDatabase } from './schema.js';
 
 /** Record the latest presence of each Gate. */
-export async function upsertGates(db: Kysely<HubDatabase>, gates: readonly GatePresence[]): Promise<void> {
+export async function upsertGates(
+  db: Kysely<HubDatabase>,
+  gates: readonly GatePresence[],
+): Promise<void> {
   for (const gate of gates) {
     const presence = JSON.stringify(gate);
     await db

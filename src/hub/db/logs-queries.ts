@@ -42,7 +42,12 @@ export async function insertLog(db: Kysely<HubDatabase>, entry: LogInsert): Prom
 /** Newest entries first, filtered. */
 export async function listLogs(
   db: Kysely<HubDatabase>,
-  q: { limit: number; level?: string | undefined; source?: string | undefined; afterId?: number | undefined },
+  q: {
+    limit: number;
+    level?: string | undefined;
+    source?: string | undefined;
+    afterId?: number | undefined;
+  },
 ): Promise<LogJson[]> {
   let query = db.selectFrom('logs').selectAll().orderBy('id', 'desc').limit(q.limit);
   if (q.level) query = query.where('level', '=', q.level);

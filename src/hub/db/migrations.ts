@@ -15,7 +15,9 @@ function migrations(kind: DialectKind): Record<string, Migration> {
         const withId = (name: string) =>
           db.schema
             .createTable(name)
-            .addColumn('id', id, (c) => (kind === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()));
+            .addColumn('id', id, (c) =>
+              kind === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+            );
 
         await db.schema
           .createTable('settings')
@@ -94,7 +96,18 @@ function migrations(kind: DialectKind): Record<string, Migration> {
           .execute();
       },
       async down(db: AnyDb) {
-        for (const t of ['stats_samples', 'logs', 'gates', 'routes', 'agents', 'api_tokens', 'revoked_tokens', 'users', 'config_state', 'settings']) {
+        for (const t of [
+          'stats_samples',
+          'logs',
+          'gates',
+          'routes',
+          'agents',
+          'api_tokens',
+          'revoked_tokens',
+          'users',
+          'config_state',
+          'settings',
+        ]) {
           await db.schema.dropTable(t).ifExists().execute();
         }
       },

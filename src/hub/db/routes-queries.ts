@@ -41,15 +41,29 @@ export function findRouteRow(db: Kysely<HubDatabase>, id: number): Promise<Route
 }
 
 /** The id of the route holding `domain`, or undefined. */
-export async function routeIdByDomain(db: Kysely<HubDatabase>, domain: string): Promise<number | undefined> {
-  const row = await db.selectFrom('routes').select('id').where('domain', '=', domain).executeTakeFirst();
+export async function routeIdByDomain(
+  db: Kysely<HubDatabase>,
+  domain: string,
+): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('routes')
+    .select('id')
+    .where('domain', '=', domain)
+    .executeTakeFirst();
   return row ? Number(row.id) : undefined;
 }
 
 /** Insert a route; returns the stored row. */
 export function insertRoute(
   db: Kysely<HubDatabase>,
-  route: { domain: string; targetIp: string; targetPort: number; agentId: number; proxyProtocol: boolean; now: number },
+  route: {
+    domain: string;
+    targetIp: string;
+    targetPort: number;
+    agentId: number;
+    proxyProtocol: boolean;
+    now: number;
+  },
 ): Promise<RouteRow> {
   return db
     .insertInto('routes')
@@ -106,7 +120,10 @@ export async function routeIdsOfAgent(db: Kysely<HubDatabase>, agentId: number):
 }
 
 /** Delete all routes of an agent; how many went. */
-export async function deleteRoutesOfAgent(db: Kysely<HubDatabase>, agentId: number): Promise<number> {
+export async function deleteRoutesOfAgent(
+  db: Kysely<HubDatabase>,
+  agentId: number,
+): Promise<number> {
   const result = await db.deleteFrom('routes').where('agent_id', '=', agentId).executeTakeFirst();
   return Number(result.numDeletedRows);
 }

@@ -19,7 +19,10 @@ export async function insertStatsSample(db: Kysely<HubDatabase>, s: StatsSample)
 }
 
 /** Samples since `sinceMs`, oldest first. */
-export async function recentStatsSamples(db: Kysely<HubDatabase>, sinceMs: number): Promise<StatsSample[]> {
+export async function recentStatsSamples(
+  db: Kysely<HubDatabase>,
+  sinceMs: number,
+): Promise<StatsSample[]> {
   const rows = await db
     .selectFrom('stats_samples')
     .selectAll()

@@ -4,7 +4,10 @@ import type { HubDatabase, UsersTable } from './schema.js';
 export type UserRow = Selectable<UsersTable>;
 
 /** The user with this name, or undefined. */
-export function findUserByName(db: Kysely<HubDatabase>, username: string): Promise<UserRow | undefined> {
+export function findUserByName(
+  db: Kysely<HubDatabase>,
+  username: string,
+): Promise<UserRow | undefined> {
   return db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
 }
 
@@ -15,7 +18,10 @@ export function findUserById(db: Kysely<HubDatabase>, id: number): Promise<UserR
 
 /** How many users exist. */
 export async function countUsers(db: Kysely<HubDatabase>): Promise<number> {
-  const row = await db.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -28,7 +34,13 @@ export async function insertUserIfAbsent(
 ): Promise<boolean> {
   const result = await db
     .insertInto('users')
-    .values({ username, password_hash: passwordHash, token_version: 0, created_at: now, updated_at: now })
+    .values({
+      username,
+      password_hash: passwordHash,
+      token_version: 0,
+      created_at: now,
+      updated_at: now,
+    })
     .onConflict((oc) => oc.column('username').doNothing())
     .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
@@ -70,11 +82,19 @@ export async function sessionState(
     .where('id', '=', userId)
     .executeTakeFirst();
   if (!row) return undefined;
-  return { username: row.username, tokenVersion: Number(row.token_version), revoked: Boolean(row.revoked) };
+  return {
+    username: row.username,
+    tokenVersion: Number(row.token_version),
+    revoked: Boolean(row.revoked),
+  };
 }
 
 /** Revoke one session token until it would have expired. */
-export async function revokeSessionToken(db: Kysely<HubDatabase>, jti: string, expiresAt: number): Promise<void> {
+export async function revokeSessionToken(
+  db: Kysely<HubDatabase>,
+  jti: string,
+  expiresAt: number,
+): Promise<void> {
   await db
     .insertInto('revoked_tokens')
     .values({ jti, expires_at: expiresAt })

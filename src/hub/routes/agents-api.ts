@@ -2,14 +2,28 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { principalOf } from '../auth/auth-hook.js';
 import type { HubServices } from '../services/hub-services.js';
-import { Agent, AgentCreate, AgentUpdate, CascadeQuery, ErrorReply, IdParams, Success } from './schemas.js';
+import {
+  Agent,
+  AgentCreate,
+  AgentUpdate,
+  CascadeQuery,
+  ErrorReply,
+  IdParams,
+  Success,
+} from './schemas.js';
 
 /** Agents (Links): list with tokens, create, read, update, delete, rotate the token. */
 export function agentsApi({ agents }: HubServices): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(
       '/api/agents',
-      { schema: { tags: ['agents'], summary: 'Every agent with its token', response: { 200: Type.Array(Agent) } } },
+      {
+        schema: {
+          tags: ['agents'],
+          summary: 'Every agent with its token',
+          response: { 200: Type.Array(Agent) },
+        },
+      },
       async () => agents.list(),
     );
 
@@ -23,12 +37,20 @@ export function agentsApi({ agents }: HubServices): FastifyPluginAsyncTypebox {
           response: { 201: Agent, 400: ErrorReply },
         },
       },
-      async (request, reply) => reply.code(201).send(await agents.create(request.body, principalOf(request).username)),
+      async (request, reply) =>
+        reply.code(201).send(await agents.create(request.body, principalOf(request).username)),
     );
 
     app.get(
       '/api/agents/:id',
-      { schema: { tags: ['agents'], summary: 'One agent', params: IdParams, response: { 200: Agent, 404: ErrorReply } } },
+      {
+        schema: {
+          tags: ['agents'],
+          summary: 'One agent',
+          params: IdParams,
+          response: { 200: Agent, 404: ErrorReply },
+        },
+      },
       async (request) => agents.get(request.params.id),
     );
 
@@ -43,7 +65,8 @@ export function agentsApi({ agents }: HubServices): FastifyPluginAsyncTypebox {
           response: { 200: Agent, 400: ErrorReply, 404: ErrorReply },
         },
       },
-      async (request) => agents.update(request.params.id, request.body, principalOf(request).username),
+      async (request) =>
+        agents.update(request.params.id, request.body, principalOf(request).username),
     );
 
     app.delete(
@@ -58,7 +81,11 @@ export function agentsApi({ agents }: HubServices): FastifyPluginAsyncTypebox {
         },
       },
       async (request) => {
-        await agents.remove(request.params.id, request.query.cascade ?? false, principalOf(request).username);
+        await agents.remove(
+          request.params.id,
+          request.query.cascade ?? false,
+          principalOf(request).username,
+        );
         return { success: true as const };
       },
     );

@@ -2,7 +2,15 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { VERSION } from '../../shared/version.js';
 import { principalOf } from '../auth/auth-hook.js';
 import type { HubServices } from '../services/hub-services.js';
-import { ChangeCredentials, ErrorReply, Health, Login, Me, Success, TokenReply } from './schemas.js';
+import {
+  ChangeCredentials,
+  ErrorReply,
+  Health,
+  Login,
+  Me,
+  Success,
+  TokenReply,
+} from './schemas.js';
 
 /** Health, login, logout, whoami and credential changes. */
 export function authApi({ auth }: HubServices): FastifyPluginAsyncTypebox {
@@ -11,7 +19,12 @@ export function authApi({ auth }: HubServices): FastifyPluginAsyncTypebox {
       '/api/health',
       {
         config: { public: true },
-        schema: { tags: ['system'], summary: 'Liveness check (no token needed)', security: [], response: { 200: Health } },
+        schema: {
+          tags: ['system'],
+          summary: 'Liveness check (no token needed)',
+          security: [],
+          response: { 200: Health },
+        },
       },
       async () => ({ status: 'ok' as const, version: VERSION }),
     );
@@ -33,7 +46,13 @@ export function authApi({ auth }: HubServices): FastifyPluginAsyncTypebox {
 
     app.post(
       '/api/logout',
-      { schema: { tags: ['auth'], summary: 'Revoke the token this request uses', response: { 200: Success } } },
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'Revoke the token this request uses',
+          response: { 200: Success },
+        },
+      },
       async (request) => {
         await auth.logout(principalOf(request));
         return { success: true as const };
@@ -61,7 +80,12 @@ export function authApi({ auth }: HubServices): FastifyPluginAsyncTypebox {
       },
       async (request) => {
         const p = principalOf(request);
-        await auth.changeCredentials(p.userId, request.body.new_user, request.body.new_password, p.username);
+        await auth.changeCredentials(
+          p.userId,
+          request.body.new_user,
+          request.body.new_password,
+          p.username,
+        );
         return { success: true as const };
       },
     );

@@ -9,7 +9,13 @@ export function routesApi({ routes }: HubServices): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(
       '/api/routes',
-      { schema: { tags: ['routes'], summary: 'Every route, oldest first', response: { 200: Type.Array(Route) } } },
+      {
+        schema: {
+          tags: ['routes'],
+          summary: 'Every route, oldest first',
+          response: { 200: Type.Array(Route) },
+        },
+      },
       async (_request, reply) => {
         // Pre-serialized and cached per config version: a Buffer is sent as is.
         const body: unknown = await routes.listJson();
@@ -27,12 +33,20 @@ export function routesApi({ routes }: HubServices): FastifyPluginAsyncTypebox {
           response: { 201: Route, 400: ErrorReply, 409: ErrorReply },
         },
       },
-      async (request, reply) => reply.code(201).send(await routes.create(request.body, principalOf(request).username)),
+      async (request, reply) =>
+        reply.code(201).send(await routes.create(request.body, principalOf(request).username)),
     );
 
     app.get(
       '/api/routes/:id',
-      { schema: { tags: ['routes'], summary: 'One route', params: IdParams, response: { 200: Route, 404: ErrorReply } } },
+      {
+        schema: {
+          tags: ['routes'],
+          summary: 'One route',
+          params: IdParams,
+          response: { 200: Route, 404: ErrorReply },
+        },
+      },
       async (request) => routes.get(request.params.id),
     );
 
@@ -47,12 +61,20 @@ export function routesApi({ routes }: HubServices): FastifyPluginAsyncTypebox {
           response: { 200: Route, 400: ErrorReply, 404: ErrorReply, 409: ErrorReply },
         },
       },
-      async (request) => routes.update(request.params.id, request.body, principalOf(request).username),
+      async (request) =>
+        routes.update(request.params.id, request.body, principalOf(request).username),
     );
 
     app.delete(
       '/api/routes/:id',
-      { schema: { tags: ['routes'], summary: 'Delete a route', params: IdParams, response: { 200: Success, 404: ErrorReply } } },
+      {
+        schema: {
+          tags: ['routes'],
+          summary: 'Delete a route',
+          params: IdParams,
+          response: { 200: Success, 404: ErrorReply },
+        },
+      },
       async (request) => {
         await routes.remove(request.params.id, principalOf(request).username);
         return { success: true as const };

@@ -5,13 +5,11 @@ import { Type, type Static } from '@sinclair/typebox';
 
 const Timestamp = Type.String({ format: 'date-time' });
 
-export const ErrorReply = Type.Object(
-  {
-    error: Type.String(),
-    code: Type.String({ description: 'Stable code, e.g. HUB_ERR_VALIDATION' }),
-    field: Type.Optional(Type.String({ description: 'The field at fault, for a validation error' })),
-  },
-);
+export const ErrorReply = Type.Object({
+  error: Type.String(),
+  code: Type.String({ description: 'Stable code, e.g. HUB_ERR_VALIDATION' }),
+  field: Type.Optional(Type.String({ description: 'The field at fault, for a validation error' })),
+});
 
 export const Success = Type.Object({ success: Type.Literal(true) });
 
@@ -23,7 +21,11 @@ const Domain = Type.String({
   description: 'Hostname or `*.` wildcard; stored lowercased without a trailing dot',
   examples: ['play.myserver.com'],
 });
-const TargetIp = Type.String({ minLength: 1, maxLength: 253, description: 'IPv4/IPv6 address or hostname' });
+const TargetIp = Type.String({
+  minLength: 1,
+  maxLength: 253,
+  description: 'IPv4/IPv6 address or hostname',
+});
 const Port = Type.Integer({ minimum: 1, maximum: 65535 });
 
 export const Route = Type.Object({
@@ -53,7 +55,10 @@ export const RouteUpdate = Type.Partial(RouteCreate, { additionalProperties: fal
 export type RouteUpdateBody = Static<typeof RouteUpdate>;
 
 const Mode = Type.Union([Type.Literal('push'), Type.Literal('redis')]);
-const PushUrl = Type.Union([Type.String({ maxLength: 2048, description: 'http(s) URL; required for push mode' }), Type.Null()]);
+const PushUrl = Type.Union([
+  Type.String({ maxLength: 2048, description: 'http(s) URL; required for push mode' }),
+  Type.Null(),
+]);
 const Name = Type.String({ minLength: 1, maxLength: 200 });
 
 export const Agent = Type.Object({
@@ -71,7 +76,12 @@ export const Agent = Type.Object({
 });
 
 export const AgentCreate = Type.Object(
-  { name: Name, mode: Mode, push_url: Type.Optional(PushUrl), enabled: Type.Optional(Type.Boolean()) },
+  {
+    name: Name,
+    mode: Mode,
+    push_url: Type.Optional(PushUrl),
+    enabled: Type.Optional(Type.Boolean()),
+  },
   { additionalProperties: false },
 );
 export type AgentCreateBody = Static<typeof AgentCreate>;
@@ -79,7 +89,9 @@ export type AgentCreateBody = Static<typeof AgentCreate>;
 export const AgentUpdate = Type.Partial(AgentCreate, { additionalProperties: false });
 export type AgentUpdateBody = Static<typeof AgentUpdate>;
 
-export const CascadeQuery = Type.Object({ cascade: Type.Optional(Type.Boolean({ default: false })) });
+export const CascadeQuery = Type.Object({
+  cascade: Type.Optional(Type.Boolean({ default: false })),
+});
 
 export const Gate = Type.Object({
   ID: Type.String(),
@@ -110,9 +122,13 @@ export const LogEntry = Type.Object({
 
 export const LogsQuery = Type.Object({
   limit: Type.Integer({ minimum: 1, default: 100, description: 'Entries to return; at most 1000' }),
-  level: Type.Optional(Type.Union([Type.Literal('info'), Type.Literal('warn'), Type.Literal('error')])),
+  level: Type.Optional(
+    Type.Union([Type.Literal('info'), Type.Literal('warn'), Type.Literal('error')]),
+  ),
   source: Type.Optional(Type.String({ maxLength: 200 })),
-  after_id: Type.Optional(Type.Integer({ minimum: 0, description: 'Only entries newer than this ID' })),
+  after_id: Type.Optional(
+    Type.Integer({ minimum: 0, description: 'Only entries newer than this ID' }),
+  ),
 });
 
 const Traffic = {
@@ -133,11 +149,23 @@ export const Stats = Type.Object({
   bytes_in: Type.Number(),
   bytes_out: Type.Number(),
   errors: Type.Number(),
-  by_route: Type.Array(Type.Object({ route_id: Type.Integer(), domain: Type.String(), agent_id: Type.Integer(), ...Traffic })),
+  by_route: Type.Array(
+    Type.Object({
+      route_id: Type.Integer(),
+      domain: Type.String(),
+      agent_id: Type.Integer(),
+      ...Traffic,
+    }),
+  ),
   by_agent: Type.Array(Type.Object({ agent_id: Type.Integer(), name: Type.String(), ...Traffic })),
   by_gate: Type.Array(Type.Object({ gate_id: Type.String(), ...Traffic })),
   history: Type.Array(
-    Type.Object({ time: Timestamp, active: Type.Number(), bytes_in: Type.Number(), bytes_out: Type.Number() }),
+    Type.Object({
+      time: Timestamp,
+      active: Type.Number(),
+      bytes_in: Type.Number(),
+      bytes_out: Type.Number(),
+    }),
   ),
 });
 
@@ -150,7 +178,10 @@ export const ApiToken = Type.Object({
   last_used_at: Type.Union([Timestamp, Type.Null()]),
 });
 
-export const ApiTokenCreated = Type.Composite([ApiToken, Type.Object({ token: Type.String({ description: 'Shown once' }) })]);
+export const ApiTokenCreated = Type.Composite([
+  ApiToken,
+  Type.Object({ token: Type.String({ description: 'Shown once' }) }),
+]);
 
 export const TokenCreate = Type.Object(
   { label: Type.Optional(Type.String({ minLength: 1, maxLength: 100, default: 'api' })) },
@@ -169,7 +200,11 @@ export const TokenReply = Type.Object({ token: Type.String() });
 
 export const ChangeCredentials = Type.Object({
   new_user: Username,
-  new_password: Type.String({ minLength: 8, maxLength: 1024, description: 'At least 8 characters' }),
+  new_password: Type.String({
+    minLength: 8,
+    maxLength: 1024,
+    description: 'At least 8 characters',
+  }),
 });
 export type ChangeCredentialsBody = Static<typeof ChangeCredentials>;
 

@@ -12,7 +12,13 @@ export function systemApi({ db, runtime }: HubServices): FastifyPluginAsyncTypeb
   return async (app) => {
     app.get(
       '/api/gates',
-      { schema: { tags: ['gates'], summary: 'Every known Gate, online first', response: { 200: Type.Array(Gate) } } },
+      {
+        schema: {
+          tags: ['gates'],
+          summary: 'Every known Gate, online first',
+          response: { 200: Type.Array(Gate) },
+        },
+      },
       async () => runtime.gates(),
     );
 
@@ -37,14 +43,24 @@ export function systemApi({ db, runtime }: HubServices): FastifyPluginAsyncTypeb
 
     app.get(
       '/api/stats',
-      { schema: { tags: ['system'], summary: 'Counters, per route/agent/Gate, and the last hour', response: { 200: Stats } } },
+      {
+        schema: {
+          tags: ['system'],
+          summary: 'Counters, per route/agent/Gate, and the last hour',
+          response: { 200: Stats },
+        },
+      },
       async () => runtime.stats(),
     );
 
     // Prometheus text, without a token so scrapers need no secret: firewall it.
-    app.get('/metrics', { config: { public: true }, schema: { hide: true } }, async (_request, reply) => {
-      const text = await runtime.metrics.metrics();
-      return reply.type(runtime.metrics.contentType).send(text);
-    });
+    app.get(
+      '/metrics',
+      { config: { public: true }, schema: { hide: true } },
+      async (_request, reply) => {
+        const text = await runtime.metrics.metrics();
+        return reply.type(runtime.metrics.contentType).send(text);
+      },
+    );
   };
 }

@@ -2,14 +2,27 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { principalOf } from '../auth/auth-hook.js';
 import type { HubServices } from '../services/hub-services.js';
-import { ApiToken, ApiTokenCreated, ErrorReply, IdParams, Success, TokenCreate } from './schemas.js';
+import {
+  ApiToken,
+  ApiTokenCreated,
+  ErrorReply,
+  IdParams,
+  Success,
+  TokenCreate,
+} from './schemas.js';
 
 /** Long-lived API tokens: list, create, revoke. */
 export function tokensApi({ auth }: HubServices): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(
       '/api/tokens',
-      { schema: { tags: ['auth'], summary: 'Unexpired long-lived API tokens (never the token itself)', response: { 200: Type.Array(ApiToken) } } },
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'Unexpired long-lived API tokens (never the token itself)',
+          response: { 200: Type.Array(ApiToken) },
+        },
+      },
       async () => auth.listApiTokens(),
     );
 
@@ -29,13 +42,22 @@ export function tokensApi({ auth }: HubServices): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         const p = principalOf(request);
-        return reply.code(201).send(await auth.createApiToken(p.userId, request.body.label ?? 'api', p.username));
+        return reply
+          .code(201)
+          .send(await auth.createApiToken(p.userId, request.body.label ?? 'api', p.username));
       },
     );
 
     app.delete(
       '/api/tokens/:id',
-      { schema: { tags: ['auth'], summary: 'Revoke an API token', params: IdParams, response: { 200: Success, 404: ErrorReply } } },
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'Revoke an API token',
+          params: IdParams,
+          response: { 200: Success, 404: ErrorReply },
+        },
+      },
       async (request) => {
         await auth.deleteApiToken(request.params.id, principalOf(request).username);
         return { success: true as const };

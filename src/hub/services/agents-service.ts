@@ -97,7 +97,10 @@ export function createAgentsService({
         const current = await findAgentRow(trx, id);
         if (!current) throw HubErrors.HUB_ERR_NOT_FOUND(`no agent ${id}`);
         const mode = patch.mode ?? (current.mode === 'redis' ? 'redis' : 'push');
-        const pushUrl = pushUrlFor(mode, patch.push_url !== undefined ? patch.push_url : current.push_url);
+        const pushUrl = pushUrlFor(
+          mode,
+          patch.push_url !== undefined ? patch.push_url : current.push_url,
+        );
         const row = await updateAgent(trx, id, {
           name: patch.name,
           mode,
@@ -108,7 +111,13 @@ export function createAgentsService({
         if (!row) throw HubErrors.HUB_ERR_NOT_FOUND(`no agent ${id}`);
         await bumpConfigVersion(trx);
         const r = agentRecord(row);
-        await audit(trx, actor, 'agent updated', { ...meta(r), fields: Object.keys(patch).sort() }, t);
+        await audit(
+          trx,
+          actor,
+          'agent updated',
+          { ...meta(r), fields: Object.keys(patch).sort() },
+          t,
+        );
         return r;
       });
       onChange();
@@ -130,7 +139,13 @@ export function createAgentsService({
         await deleteRoutesOfAgent(trx, id);
         await deleteAgent(trx, id);
         await bumpConfigVersion(trx);
-        await audit(trx, actor, 'agent deleted', { ...meta(agentRecord(current)), deleted_routes: routeIds }, t);
+        await audit(
+          trx,
+          actor,
+          'agent deleted',
+          { ...meta(agentRecord(current)), deleted_routes: routeIds },
+          t,
+        );
       });
       onChange();
     },

@@ -48,17 +48,20 @@ export function createRoutesService({
   };
 
   const checkAgent = async (trx: Kysely<HubDatabase>, agentId: number) => {
-    if (!(await findAgentRow(trx, agentId))) throw new HubValidationError('agent_id', `no agent ${agentId}`);
+    if (!(await findAgentRow(trx, agentId)))
+      throw new HubValidationError('agent_id', `no agent ${agentId}`);
   };
 
   const checkDomainFree = async (trx: Kysely<HubDatabase>, domain: string, self?: number) => {
     const holder = await routeIdByDomain(trx, domain);
-    if (holder !== undefined && holder !== self) throw HubErrors.HUB_ERR_DOMAIN_TAKEN(`domain ${domain} is taken`);
+    if (holder !== undefined && holder !== self)
+      throw HubErrors.HUB_ERR_DOMAIN_TAKEN(`domain ${domain} is taken`);
   };
 
   // Two writers racing for one domain: the unique index decides, the loser gets 409.
   const mapConflict = (domain: string | undefined) => (err: unknown) => {
-    if (isUniqueViolation(err)) throw HubErrors.HUB_ERR_DOMAIN_TAKEN(`domain ${domain ?? ''} is taken`);
+    if (isUniqueViolation(err))
+      throw HubErrors.HUB_ERR_DOMAIN_TAKEN(`domain ${domain ?? ''} is taken`);
     throw err;
   };
 
@@ -94,7 +97,13 @@ export function createRoutesService({
             now: t,
           });
           await bumpConfigVersion(trx);
-          await audit(trx, actor, 'route created', { route_id: Number(row.id), domain, agent_id: input.agent_id }, t);
+          await audit(
+            trx,
+            actor,
+            'route created',
+            { route_id: Number(row.id), domain, agent_id: input.agent_id },
+            t,
+          );
           return routeJson(row);
         })
         .catch(mapConflict(domain));
@@ -123,7 +132,13 @@ export function createRoutesService({
           if (!row) throw HubErrors.HUB_ERR_NOT_FOUND(`no route ${id}`);
           await bumpConfigVersion(trx);
           const changed = Object.keys(patch).sort();
-          await audit(trx, actor, 'route updated', { route_id: id, domain: row.domain, fields: changed }, t);
+          await audit(
+            trx,
+            actor,
+            'route updated',
+            { route_id: id, domain: row.domain, fields: changed },
+            t,
+          );
           return routeJson(row);
         })
         .catch(mapConflict(domain));

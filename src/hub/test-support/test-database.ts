@@ -24,9 +24,15 @@ async function admin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
 }
 
 /** Create a fresh database of `kind`; `sqliteFile` gives a file instead of memory. */
-export async function createTestDatabase(kind: DatabaseKind, sqliteFile?: string): Promise<TestDatabase> {
+export async function createTestDatabase(
+  kind: DatabaseKind,
+  sqliteFile?: string,
+): Promise<TestDatabase> {
   if (kind === 'sqlite') {
-    return { url: sqliteFile ? `sqlite:${sqliteFile}` : 'sqlite::memory:', drop: async () => undefined };
+    return {
+      url: sqliteFile ? `sqlite:${sqliteFile}` : 'sqlite::memory:',
+      drop: async () => undefined,
+    };
   }
   const name = `hub_test_${randomBytes(6).toString('hex')}`;
   await admin((c) => c.query(`CREATE DATABASE ${name}`));
@@ -34,6 +40,7 @@ export async function createTestDatabase(kind: DatabaseKind, sqliteFile?: string
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
-    drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+    drop: () =>
+      admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
   };
 }

@@ -26,11 +26,19 @@ export interface TestHub {
 }
 
 /** Start a Hub on a fresh database of `kind` and log in as hub_admin. */
-export async function startTestHub(kind: DatabaseKind, config: HubConfigInput = {}): Promise<TestHub> {
+export async function startTestHub(
+  kind: DatabaseKind,
+  config: HubConfigInput = {},
+): Promise<TestHub> {
   const database = await createTestDatabase(kind);
   const bus = createMemoryBus();
   const hub = await createHub({
-    config: resolveHubConfig({ adminPassword: ADMIN_PASSWORD, databaseUrl: database.url, port: 0, ...config }),
+    config: resolveHubConfig({
+      adminPassword: ADMIN_PASSWORD,
+      databaseUrl: database.url,
+      port: 0,
+      ...config,
+    }),
     log: silentLogger(),
     bus,
   });
