@@ -37,6 +37,8 @@ export class FakeTunnel implements TunnelServer {
   readonly tls = true;
   readonly online = new Set<number>([1]);
   readonly refuse = new Set<number>();
+  /** Agents whose session dies between `hasSession` and `open` (the race a real Gate sees). */
+  readonly vanishing = new Set<number>();
   readonly opened: ClientAddress[] = [];
   readonly configs: ConfigSnapshot[] = [];
 
@@ -59,7 +61,7 @@ export class FakeTunnel implements TunnelServer {
 
   open(route: RouteConfig, client: ClientAddress, initial: Buffer): Promise<OpenedChannel> {
     this.opened.push(client);
-    if (!this.online.has(route.agentId)) {
+    if (!this.online.has(route.agentId) || this.vanishing.has(route.agentId)) {
       return Promise.reject(new GatelinkError('GATE_ERR_LINK_OFFLINE', 'no session'));
     }
     if (this.refuse.has(route.id)) {

@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type mc from 'minecraft-protocol';
+import {
+  readPacket,
+  readString,
+  encodePacket,
+  encodeString,
+} from '../protocol/minecraft-packets.js';
+import { encodeVarInt } from '../protocol/minecraft-varint.js';
 import { DEFAULT_TEXTS } from './gate-config.js';
 import type { Gate, GatePorts } from './gate.js';
 import {
@@ -97,6 +104,35 @@ describe('Minecraft front: answers for servers it cannot reach', () => {
   it('disconnects a login whose target refuses, with the offline message', async () => {
     const res = await login('down.example.com', ports.playerPort);
     expect(res).toMatchObject({ joined: false, reason: DEFAULT_TEXTS.kickOffline });
+  });
+
+  it('answers as offline when the Link session vanishes while the channel is being opened', async () => {
+    tunnel.vanishing.add(1);
+    try {
+      // The route's status was relayed earlier in this file, so the remembered one is shown.
+      const res = await ping('play.example.com', ports.playerPort);
+      expect(textOf(res.description)).toBe('Backend MOTD');
+      expect(typeof res.latency).toBe('number');
+      expect((await login('play.example.com', ports.playerPort)).reason).toBe(
+        DEFAULT_TEXTS.kickOffline,
+      );
+    } finally {
+      tunnel.vanishing.delete(1);
+    }
+  });
+
+  it('disconnects a transfer (next state 3) to an unknown host with a login disconnect', async () => {
+    const port = Buffer.alloc(2);
+    port.writeUInt16BE(25565);
+    const transfer = encodePacket(
+      0x00,
+      Buffer.concat([encodeVarInt(767), encodeString('nobody.example.org'), port, encodeVarInt(3)]),
+    );
+    const { data, timedOut } = await rawExchange(ports.playerPort, [transfer]);
+    expect(timedOut).toBe(false);
+    const packet = readPacket(data)!;
+    expect(packet.id).toBe(0x00);
+    expect(JSON.parse(readString(packet.body).value)).toEqual({ text: DEFAULT_TEXTS.kickNoRoute });
   });
 
   it('shows the last status it relayed for a route while its Link is offline', async () => {
