@@ -50,8 +50,18 @@ export async function runDataChannel(options: DataChannelOptions): Promise<void>
     options.onIdle();
     const { open, initial } = await waitForOpen(conn, options.heartbeatMs, options.signal);
     used = true;
-    options.onUsed();
-    await serveOpen(conn, open, initial, options);
+    // Replace the channel once this player's open is answered: the replacement's TLS handshake
+    // would otherwise compete with the target dial for the CPU, right on the player's path.
+    let replaced = false;
+    const replace = () => {
+      if (!replaced) options.onUsed();
+      replaced = true;
+    };
+    try {
+      await serveOpen(conn, open, initial, options, replace);
+    } finally {
+      replace();
+    }
   } catch (err) {
     conn?.destroy();
     if (!used) log.debug({ gateId: endpoint.id, code: (err as { code?: string }).code }, 'data channel ended idle');
@@ -98,6 +108,7 @@ async function serveOpen(
   open: OpenMessage,
   initial: Buffer,
   options: DataChannelOptions,
+  answered: () => void,
 ): Promise<void> {
   const route = options.resolveRoute(open.routeId);
   if (!route) {
@@ -133,5 +144,7 @@ async function serveOpen(
   if (initial.length) target.write(initial);
   conn.send({ type: 'openOk' });
   options.onRelay([conn.socket, target]);
-  await relay(conn.socket, target);
+  const relayed = relay(conn.socket, target);
+  setImmediate(answered);
+  await relayed;
 }

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Socket } from 'node:net';
 import type { GateEndpoint, LinkRoute } from '../bus/types.js';
 import { TUNNEL_PROTOCOL_VERSION, type WelcomeMessage } from '../protocol/tunnel-messages.js';
@@ -139,6 +140,8 @@ export class GateSession {
     this.#lastError = null;
     this.#state = 'ready';
     this.#abort = new AbortController();
+    // Every data channel of the session listens on this signal; a pool of 64 is normal.
+    setMaxListeners(0, this.#abort.signal);
     log.info({ gateId: this.endpoint.id, sessionId: answer.sessionId, agentId: answer.agentId }, 'gate session ready');
     try {
       await this.#serve(conn, answer);
