@@ -1,0 +1,244 @@
+/**
+ * The data plane end to end: a Hub, a Gate and a push-mode Link, all real, wired through routes
+ * and agents created with the Hub API; real Minecraft clients and servers at both ends.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_TEXTS } from '../../src/gate/gate-config.js';
+import type { AgentJson, LogJson } from './support/hub-api.js';
+import { startSystem, type AgentWithLink, type System } from './support/in-process.js';
+import {
+  connectPlayer,
+  KEEP_ALIVE_ID,
+  loginRefusal,
+  mcPing,
+  startMinecraftBackend,
+  textOf,
+  within,
+  type MinecraftBackend,
+} from './support/minecraft.js';
+import {
+  closedPort,
+  handshake,
+  loginStart,
+  parseProxyV2,
+  rawConnect,
+  startRecordingBackend,
+  type RecordingBackend,
+} from './support/raw-tcp.js';
+import { waitFor } from './support/wait.js';
+
+let system: System;
+let backend: MinecraftBackend;
+let wildBackend: MinecraftBackend;
+let raw: RecordingBackend;
+let main: AgentWithLink;
+
+beforeAll(async () => {
+  system = await startSystem({ tunnelTls: true });
+  backend = await startMinecraftBackend('Backend MOTD xyz');
+  system.cleanup.add('backend', () => backend.close());
+  wildBackend = await startMinecraftBackend('Wildcard MOTD');
+  system.cleanup.add('wildcard backend', () => wildBackend.close());
+  raw = await startRecordingBackend();
+  system.cleanup.add('raw backend', () => raw.close());
+
+  main = await system.addAgentWithLink('Main Server 01');
+  const agentId = main.agent.ID;
+  const api = system.api;
+  await api.createRoute({ domain: 'play.example.test', target_ip: '127.0.0.1', target_port: backend.port, agent_id: agentId });
+  await api.createRoute({ domain: '*.example.test', target_ip: '127.0.0.1', target_port: wildBackend.port, agent_id: agentId });
+  await api.createRoute({ domain: 'down.example.test', target_ip: '127.0.0.1', target_port: await closedPort(), agent_id: agentId });
+  await api.createRoute({ domain: 'forge.example.test', target_ip: '127.0.0.1', target_port: raw.port, agent_id: agentId });
+  await api.createRoute({
+    domain: 'proxied.example.test',
+    target_ip: '127.0.0.1',
+    target_port: raw.port,
+    agent_id: agentId,
+    proxy_protocol: true,
+  });
+  // Routes reach the Gate over the bus and the Link by push; wait until both serve them.
+  await waitFor(async () => textOf((await mcPing('play.example.test', system.playerPort)).description) === 'Backend MOTD xyz', {
+    timeoutMs: 8000,
+    what: 'the first route to serve',
+  });
+}, 40_000);
+
+afterAll(async () => {
+  await system?.close();
+});
+
+describe('a route through Hub, Gate and a push-mode Link (TLS tunnel)', () => {
+  it('shows the backend MOTD to a status ping through the tunnel', async () => {
+    const status = await mcPing('play.example.test', system.playerPort);
+    expect(textOf(status.description)).toBe('Backend MOTD xyz');
+    expect(status.version.name).toBe('1.21.1');
+    expect(status.players.max).toBe(20);
+  });
+
+  it('lets a player log in and exchange packets with the backend both ways', async () => {
+    const player = connectPlayer('play.example.test', system.playerPort, 'Steve');
+    try {
+      await within(player.joined, 8000, 'join through the Gate');
+      // Server → client: a keep_alive the client echoes; then a chat message the server sends on the echo.
+      expect(await within(player.chat, 5000, 'welcome message')).toBe('welcome Steve');
+      expect(backend.echoed.get('Steve')).toEqual([KEEP_ALIVE_ID]);
+      expect(player.isEnded()).toBe(false);
+    } finally {
+      player.end();
+    }
+  });
+
+  it('answers an unknown host itself: the no-route MOTD with a pong, and a login disconnect', async () => {
+    const status = await mcPing('nobody.unknown.test', system.playerPort);
+    expect(textOf(status.description)).toBe(DEFAULT_TEXTS.motdNoRoute);
+    // mc.ping resolves only after the pong to its ping: a latency means the Gate answered it.
+    expect(typeof status.latency).toBe('number');
+    const login = await loginRefusal('nobody.unknown.test', system.playerPort);
+    expect(login).toEqual({ joined: false, disconnect: DEFAULT_TEXTS.kickNoRoute });
+  });
+
+  it('answers for a route whose target is down: offline MOTD with a pong, and a login disconnect', async () => {
+    const status = await mcPing('down.example.test', system.playerPort);
+    expect(textOf(status.description)).toBe(textOf({ text: DEFAULT_TEXTS.motdOffline }));
+    expect(typeof status.latency).toBe('number');
+    const login = await loginRefusal('down.example.test', system.playerPort);
+    expect(login).toEqual({ joined: false, disconnect: DEFAULT_TEXTS.kickOffline });
+  });
+
+  it('serves a wildcard route for any sub-domain, while the exact route keeps precedence', async () => {
+    expect(textOf((await mcPing('lobby.example.test', system.playerPort)).description)).toBe('Wildcard MOTD');
+    expect(textOf((await mcPing('A.B.Example.Test.', system.playerPort)).description)).toBe('Wildcard MOTD');
+    expect(textOf((await mcPing('play.example.test', system.playerPort)).description)).toBe('Backend MOTD xyz');
+    const player = connectPlayer('survival.example.test', system.playerPort, 'Wilder');
+    try {
+      await within(player.joined, 8000, 'join through the wildcard route');
+      await waitFor(() => wildBackend.joined.includes('Wilder'), { what: 'the wildcard backend to see the player' });
+      expect(backend.joined).not.toContain('Wilder');
+    } finally {
+      player.end();
+    }
+  });
+
+  it('routes a Forge handshake by its host name and hands the backend the original bytes unchanged', async () => {
+    const before = raw.connections.length;
+    const sent = Buffer.concat([handshake('forge.example.test\0FML3\0', { nextState: 2 }), loginStart('Forgey')]);
+    const client = await rawConnect(system.playerPort, [sent]);
+    try {
+      await waitFor(() => raw.connections.length > before, { what: 'a backend connection' });
+      const got = await raw.waitBytes(before, sent.length);
+      expect(got.equals(sent)).toBe(true);
+    } finally {
+      client.socket.destroy();
+    }
+  });
+
+  it('gives the backend the player address in a PROXY v2 header before the original bytes', async () => {
+    const before = raw.connections.length;
+    const sent = Buffer.concat([handshake('proxied.example.test', { nextState: 2 }), loginStart('Proxied')]);
+    const client = await rawConnect(system.playerPort, [sent]);
+    try {
+      await waitFor(() => raw.connections.length > before, { what: 'a backend connection' });
+      const got = await raw.waitBytes(before, 16 + 12 + sent.length);
+      const header = parseProxyV2(got);
+      expect(header).toMatchObject({
+        command: 'PROXY',
+        family: 'TCP4',
+        sourceAddress: '127.0.0.1',
+        sourcePort: client.socket.localPort,
+        destAddress: '127.0.0.1',
+        destPort: system.playerPort,
+      });
+      expect(got.subarray(header.length).equals(sent)).toBe(true);
+    } finally {
+      client.socket.destroy();
+    }
+  });
+
+  it('stops new connections to a route as soon as the API has deleted it', async () => {
+    const route = await system.api.createRoute({
+      domain: 'short-lived.example.org',
+      target_ip: '127.0.0.1',
+      target_port: backend.port,
+      agent_id: main.agent.ID,
+    });
+    await waitFor(async () => textOf((await mcPing('short-lived.example.org', system.playerPort)).description) === 'Backend MOTD xyz', {
+      what: 'the new route to serve',
+    });
+    await system.api.deleteRoute(route.ID);
+    // The very next connection after the API answered: no route any more.
+    const status = await mcPing('short-lived.example.org', system.playerPort);
+    expect(textOf(status.description)).toBe(DEFAULT_TEXTS.motdNoRoute);
+    const login = await loginRefusal('short-lived.example.org', system.playerPort);
+    expect(login.disconnect).toBe(DEFAULT_TEXTS.kickNoRoute);
+  });
+});
+
+describe('what the Hub API reports about the data plane', () => {
+  it('lists the Gate online with its TLS fingerprint and the Link session', async () => {
+    const gates = await system.api.ok<Array<Record<string, unknown>>>('GET', '/api/gates');
+    expect(gates).toHaveLength(1);
+    expect(gates[0]).toMatchObject({
+      ID: 'gate-e2e',
+      online: true,
+      tls: true,
+      public_addr: `127.0.0.1:${system.playerPort}`,
+      tunnel_addr: `127.0.0.1:${system.gate.ports.tunnelPort}`,
+    });
+    expect(gates[0]!['fingerprint']).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+    expect(gates[0]!['sessions']).toBeGreaterThanOrEqual(1);
+    const agent: AgentJson = await system.api.getAgent(main.agent.ID);
+    expect(agent).toMatchObject({ online: true, gates: ['gate-e2e'], sessions: 1 });
+  });
+
+  it('counts connections and bytes per route, agent and Gate in GET /api/stats', async () => {
+    const routes = await system.api.ok<Array<{ ID: number; domain: string }>>('GET', '/api/routes');
+    const play = routes.find((r) => r.domain === 'play.example.test')!;
+    type Row = { route_id?: number; agent_id?: number; gate_id?: string; connections: number; bytes_in: number; bytes_out: number; active: number };
+    type Stats = { connections_total: number; bytes_in: number; bytes_out: number; gates_online: number; agents_online: number; by_route: Row[]; by_agent: Row[]; by_gate: Row[] };
+    const read = () => system.api.ok<Stats>('GET', '/api/stats');
+    const before = (await read()).by_route.find((r) => r.route_id === play.ID)?.connections ?? 0;
+
+    for (let i = 0; i < 3; i++) await mcPing('play.example.test', system.playerPort);
+    const player = connectPlayer('play.example.test', system.playerPort, 'Counter');
+    await within(player.chat, 8000, 'welcome message');
+    player.end();
+
+    const stats = await waitFor(
+      async () => {
+        const s = await read();
+        const row = s.by_route.find((r) => r.route_id === play.ID);
+        return row && row.connections >= before + 4 && row.active === 0 ? s : undefined;
+      },
+      { timeoutMs: 5000, what: 'traffic of four connections in /api/stats' },
+    );
+    const row = stats.by_route.find((r) => r.route_id === play.ID)!;
+    // A status exchange alone is over 100 bytes each way; a login and play a lot more.
+    expect(row.bytes_in).toBeGreaterThan(300);
+    expect(row.bytes_out).toBeGreaterThan(1000);
+    expect(stats.gates_online).toBe(1);
+    expect(stats.agents_online).toBeGreaterThanOrEqual(1);
+    expect(stats.connections_total).toBeGreaterThanOrEqual(row.connections);
+    expect(stats.by_agent.find((r) => r.agent_id === main.agent.ID)?.connections).toBeGreaterThanOrEqual(row.connections);
+    expect(stats.by_gate.find((r) => r.gate_id === 'gate-e2e')?.connections).toBeGreaterThanOrEqual(row.connections);
+  });
+
+  it('shows the first Link connecting in GET /api/logs, from the Gate, without its token', async () => {
+    const logs = await system.api.logs(`source=${encodeURIComponent('gate:gate-e2e')}&limit=1000`);
+    const connected = logs.find((l: LogJson) => l.message === 'link connected' && l.meta?.['agentId'] === main.agent.ID);
+    expect(connected).toMatchObject({ level: 'info', source: 'gate:gate-e2e', meta: { linkId: 'link-e2e' } });
+    expect(JSON.stringify(logs)).not.toContain(main.agent.token);
+  });
+
+  it('shows every Link connecting and disconnecting in GET /api/logs, not only the first one per minute', async () => {
+    // A second agent's Link, a moment after the first one connected.
+    const extra = await system.addAgentWithLink('Short Visit');
+    const entryOf = (message: string) => async () =>
+      (await system.api.logs('limit=1000')).find((l: LogJson) => l.message === message && l.meta?.['agentId'] === extra.agent.ID);
+    const connected = await waitFor(entryOf('link connected'), { timeoutMs: 3000, what: `"link connected" of agent ${extra.agent.ID}` });
+    expect(connected).toMatchObject({ level: 'info', source: 'gate:gate-e2e' });
+    await extra.link.close();
+    const disconnected = await waitFor(entryOf('link disconnected'), { timeoutMs: 3000, what: `"link disconnected" of agent ${extra.agent.ID}` });
+    expect(disconnected.source).toBe('gate:gate-e2e');
+    await system.waitAgentOnline(extra.agent.ID, false);
+  });
+});
