@@ -1,0 +1,115 @@
+/**
+ * Cutting traffic end to end: a Link going down, a rotated agent token, a disabled agent. Each
+ * test has its own agent and Link on one Hub + Gate; real Minecraft clients and server.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_TEXTS } from '../../src/gate/gate-config.js';
+import { startSystem, type System } from './support/in-process.js';
+import { connectPlayer, loginRefusal, mcPing, startMinecraftBackend, textOf, within, type MinecraftBackend, type Player } from './support/minecraft.js';
+import { sleep, waitFor } from './support/wait.js';
+
+let system: System;
+let backend: MinecraftBackend;
+const OFFLINE_MOTD = textOf({ text: DEFAULT_TEXTS.motdOffline });
+
+beforeAll(async () => {
+  system = await startSystem({ tunnelTls: true });
+  backend = await startMinecraftBackend('Backend MOTD xyz');
+  system.cleanup.add('backend', () => backend.close());
+}, 30_000);
+
+afterAll(async () => {
+  await system?.close();
+});
+
+/** An agent with its Link and one route to the backend; resolves once a player gets through. */
+async function agentServing(name: string, domain: string) {
+  const withLink = await system.addAgentWithLink(name);
+  await system.api.createRoute({ domain, target_ip: '127.0.0.1', target_port: backend.port, agent_id: withLink.agent.ID });
+  return withLink;
+}
+
+/** A player joined through `domain` and greeted by the backend: a live relayed connection. */
+async function livePlayer(domain: string, username: string): Promise<Player> {
+  const player = await waitFor(
+    async () => {
+      const p = connectPlayer(domain, system.playerPort, username);
+      try {
+        await within(p.joined, 3000, `join via ${domain}`);
+        return p;
+      } catch {
+        p.end();
+        return undefined;
+      }
+    },
+    { timeoutMs: 10_000, what: `a player through ${domain}` },
+  );
+  expect(await within(player.chat, 5000, 'welcome message')).toBe(`welcome ${username}`);
+  return player;
+}
+
+async function expectRefused(domain: string) {
+  const status = await mcPing(domain, system.playerPort);
+  expect(textOf(status.description)).toBe(OFFLINE_MOTD);
+  expect(typeof status.latency).toBe('number');
+  expect(await loginRefusal(domain, system.playerPort)).toEqual({ joined: false, disconnect: DEFAULT_TEXTS.kickOffline });
+}
+
+describe('cutting traffic', () => {
+  it('answers with the offline MOTD and a disconnect once the Link is down, and the last good status where there is one', async () => {
+    const { link, agent } = await agentServing('Link Down', 'linkdown.example.test');
+    await system.api.createRoute({ domain: 'cached.example.test', target_ip: '127.0.0.1', target_port: backend.port, agent_id: agent.ID });
+    const player = await livePlayer('linkdown.example.test', 'Downer');
+    const cached = await waitFor(async () => textOf((await mcPing('cached.example.test', system.playerPort)).description) === 'Backend MOTD xyz', {
+      what: 'a status through the second route',
+    });
+    expect(cached).toBe(true);
+
+    await link.close();
+    const { at } = await within(player.ended, 2000, 'the relayed player closing with its Link');
+    expect(at).toBeGreaterThan(0);
+    await system.waitAgentOnline(agent.ID, false);
+
+    await expectRefused('linkdown.example.test');
+    // A route pinged while it was up keeps showing its last good status (documented behaviour).
+    expect(textOf((await mcPing('cached.example.test', system.playerPort)).description)).toBe('Backend MOTD xyz');
+    expect((await loginRefusal('cached.example.test', system.playerPort)).disconnect).toBe(DEFAULT_TEXTS.kickOffline);
+  });
+
+  it('closes a live connection within a second of POST /api/agents/:id/reset-token and refuses new ones', async () => {
+    const { agent } = await agentServing('Rotated', 'rotate.example.test');
+    const player = await livePlayer('rotate.example.test', 'Rotor');
+
+    const before = Date.now();
+    const rotated = await system.api.resetToken(agent.ID);
+    const answered = Date.now();
+    expect(rotated.token).not.toBe(agent.token);
+
+    const { at } = await within(player.ended, 3000, 'the live connection to close after the token rotation');
+    expect(at - answered).toBeLessThan(1000);
+    expect(at - before).toBeLessThan(1500);
+
+    await expectRefused('rotate.example.test');
+    // The Link keeps trying with the old token: still refused a while later.
+    await sleep(1200);
+    await expectRefused('rotate.example.test');
+    expect((await system.api.getAgent(agent.ID)).online).toBe(false);
+  });
+
+  it('cuts the sessions and connections of an agent disabled through the API, and serves again once re-enabled', async () => {
+    const { agent } = await agentServing('Disabled', 'disabled.example.test');
+    const player = await livePlayer('disabled.example.test', 'Disco');
+
+    await system.api.updateAgent(agent.ID, { enabled: false });
+    const answered = Date.now();
+    const { at } = await within(player.ended, 3000, 'the live connection to close after disabling');
+    expect(at - answered).toBeLessThan(1000);
+    await system.waitAgentOnline(agent.ID, false, 3000);
+    await expectRefused('disabled.example.test');
+
+    await system.api.updateAgent(agent.ID, { enabled: true });
+    await system.waitAgentOnline(agent.ID, true);
+    const back = await livePlayer('disabled.example.test', 'Disco2');
+    back.end();
+  });
+});
