@@ -1,13 +1,16 @@
 import type { Kysely } from 'kysely';
 import type { HubDatabase } from './schema.js';
+import { prepared } from './prepared.js';
 
-/** The current config version. */
+const selectVersion = prepared(
+  (db, id: number) => db.selectFrom('config_state').select('version').where('id', '=', id),
+  [-1_000_001] as [number],
+);
+
+/** The current config version (read on every route-list request: prepared once). */
 export async function readConfigVersion(db: Kysely<HubDatabase>): Promise<number> {
-  const row = await db
-    .selectFrom('config_state')
-    .select('version')
-    .where('id', '=', 1)
-    .executeTakeFirstOrThrow();
+  const [row] = await selectVersion(db, 1);
+  if (!row) throw new Error('config_state is empty');
   return Number(row.version);
 }
 

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { HubDatabase, UsersTable } from './schema.js';
+import { prepared } from './prepared.js';
 
 export type UserRow = Selectable<UsersTable>;
 
@@ -66,21 +67,28 @@ export async function updateCredentials(
     .execute();
 }
 
+const selectSessionState = prepared(
+  (db, userId: number, jti: string) =>
+    db
+      .selectFrom('users')
+      .select((eb) => [
+        'username',
+        'token_version',
+        eb
+          .exists(eb.selectFrom('revoked_tokens').select('jti').where('jti', '=', jti))
+          .as('revoked'),
+      ])
+      .where('id', '=', userId),
+  [-1_000_002, '\u0000sentinel-jti'] as [number, string],
+);
+
 /** What a session token is checked against: the user's name and token version, and whether the jti was revoked. */
 export async function sessionState(
   db: Kysely<HubDatabase>,
   userId: number,
   jti: string,
 ): Promise<{ username: string; tokenVersion: number; revoked: boolean } | undefined> {
-  const row = await db
-    .selectFrom('users')
-    .select((eb) => [
-      'username',
-      'token_version',
-      eb.exists(eb.selectFrom('revoked_tokens').select('jti').where('jti', '=', jti)).as('revoked'),
-    ])
-    .where('id', '=', userId)
-    .executeTakeFirst();
+  const [row] = await selectSessionState(db, userId, jti);
   if (!row) return undefined;
   return {
     username: row.username,
