@@ -3,12 +3,15 @@ import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { changePassword, generateApiToken } from '../hub/admin-commands.js';
 import { resolveHubConfig } from '../hub/config.js';
-import { createHub } from '../hub/hub.js';
+import { createHub, type Hub } from '../hub/hub.js';
+import type { Bus } from '../bus/bus.js';
+import type { Logger } from '../shared/logger.js';
 import { GatelinkError } from '../shared/errors.js';
 import { createLogger } from '../shared/logger.js';
 import { createBus } from './create-bus.js';
 
-interface HubOptions {
+/** Options `addHubOptions` defines, as commander hands them over. */
+export interface HubOptions {
   host: string;
   port: number;
   databaseUrl?: string;
@@ -51,8 +54,8 @@ function fail(err: unknown): never {
   process.exit(1);
 }
 
-async function runHub(o: HubOptions): Promise<void> {
-  const log = createLogger({ level: o.logLevel, name: 'hub' });
+/** Start a Hub on `bus` from parsed options; prints the first-start admin password once. */
+export async function startHub(o: HubOptions, log: Logger, bus: Bus): Promise<Hub> {
   const config = resolveHubConfig({
     host: o.host,
     port: o.port,
@@ -62,26 +65,32 @@ async function runHub(o: HubOptions): Promise<void> {
     jwtSecret: o.jwtSecret,
     webRoot: o.webRoot ?? defaultWebRoot(),
   });
-  const bus = await createBus({ redisUrl: o.redisUrl, prefix: o.redisPrefix, log });
   const hub = await createHub({
     config,
     log,
     bus,
     // Straight to stdout, once: the logger must never carry a password.
-    onAdminCreated: (password) => process.stdout.write(adminMessage(password)),
+    onAdminCreated: (password) =>
+      process.stdout.write(
+        `\n  Created the Hub user "hub_admin" with the password:\n\n      ${password}\n\n` +
+          `  It is shown only this once. Change it with: ./hub -change-password "hub_admin:<new password>"\n\n`,
+      ),
   });
   const { host, port } = await hub.listen();
   const shown = host.includes(':') ? `[${host}]` : host;
   log.info({ url: `http://${shown}:${port}`, port }, 'hub listening');
+  return hub;
+}
 
+/** Close `parts` in order on SIGTERM/SIGINT, then exit. */
+export function closeOnSignals(log: Logger, parts: ReadonlyArray<{ close(): Promise<void> }>): void {
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
-    log.info({ signal }, 'hub stopping');
+    log.info({ signal }, 'stopping');
     try {
-      await hub.close();
-      await bus.close();
+      for (const part of parts) await part.close().catch(() => {});
     } finally {
       process.exit(0);
     }
@@ -90,13 +99,20 @@ async function runHub(o: HubOptions): Promise<void> {
   process.once('SIGINT', () => void shutdown('SIGINT'));
 }
 
-/** `gatelink hub`: the control plane, and the `-gen-token` / `-change-password` maintenance commands. */
-export function registerHubCommand(program: Command): void {
-  program
-    .command('hub')
-    .description(
-      'Run the Hub: REST API, dashboard and database (or a maintenance command and exit)',
-    )
+async function runHub(o: HubOptions): Promise<void> {
+  const log = createLogger({ level: o.logLevel, name: 'hub' });
+  const bus = await createBus({ redisUrl: o.redisUrl, prefix: o.redisPrefix, log });
+  const hub = await startHub(o, log, bus);
+  closeOnSignals(log, [hub, bus]);
+}
+
+/**
+ * Add every Hub option (each also read from its environment variable) to a command, including
+ * the ones a Hub shares with an in-process Gate (`--data-dir`, `--redis-url`, `--redis-prefix`,
+ * `--log-level`), so `gatelink all` defines them once.
+ */
+export function addHubOptions(cmd: Command): Command {
+  return cmd
     .addOption(
       new Option('--host <host>', 'address the API listens on')
         .env('HUB_HOST')
@@ -148,7 +164,18 @@ export function registerHubCommand(program: Command): void {
       new Option('--log-level <level>', 'trace|debug|info|warn|error')
         .env('LOG_LEVEL')
         .default('info'),
-    )
+    );
+}
+
+/** `gatelink hub`: the control plane, and the `-gen-token` / `-change-password` maintenance commands. */
+export function registerHubCommand(program: Command): void {
+  addHubOptions(
+    program
+      .command('hub')
+      .description(
+        'Run the Hub: REST API, dashboard and database (or a maintenance command and exit)',
+      ),
+  )
     .addOption(new Option('--gen-token <user>', 'print a one-year API token for <user> and exit'))
     .addOption(
       new Option('--change-password <user:password>', 'set the password of <user> and exit'),
