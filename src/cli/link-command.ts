@@ -29,7 +29,8 @@ function parseListen(value: string): { host: string; port: number } {
 
 function parsePoolSize(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError('expected an integer from 1 to 64');
+  if (!Number.isInteger(n) || n < 1 || n > 64)
+    throw new InvalidArgumentError('expected an integer from 1 to 64');
   return n;
 }
 
@@ -65,7 +66,10 @@ async function runLink(o: LinkCommandOptions): Promise<void> {
     await bus?.close().catch(() => {});
     fail((err as Error).message);
   }
-  log.info({ linkId: config.linkId, mode: bus ? 'redis' : 'push', listen: o.listen }, 'link started');
+  log.info(
+    { linkId: config.linkId, mode: bus ? 'redis' : 'push', listen: o.listen },
+    'link started',
+  );
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -85,22 +89,37 @@ async function runLink(o: LinkCommandOptions): Promise<void> {
 
 /** `gatelink link`: the agent next to the game servers, dialing out to every Gate. */
 export function registerLinkCommand(program: Command): void {
-  const opt = (flags: string, description: string, env: string) => new Option(flags, description).env(env);
+  const opt = (flags: string, description: string, env: string) =>
+    new Option(flags, description).env(env);
   program
     .command('link')
-    .description('Run a Link: keeps tunnels to the Gates and relays players to the servers of its routes')
+    .description(
+      'Run a Link: keeps tunnels to the Gates and relays players to the servers of its routes',
+    )
     .addOption(opt('--token <token>', 'agent token from the Hub (required)', 'LINK_TOKEN'))
     .addOption(
-      opt('--listen <host:port>', 'push mode: receive the view from the Hub here', 'LINK_LISTEN').argParser(parseListen),
+      opt(
+        '--listen <host:port>',
+        'push mode: receive the view from the Hub here',
+        'LINK_LISTEN',
+      ).argParser(parseListen),
     )
     .addOption(opt('--redis <url>', 'redis mode: follow the view in this Redis', 'REDIS_URL'))
-    .addOption(opt('--redis-prefix <prefix>', 'Redis key prefix (default gatelink:)', 'REDIS_PREFIX'))
-    .addOption(opt('--id <id>', 'name of this Link among the agent’s Links (default: host name)', 'LINK_ID'))
     .addOption(
-      opt('--pool-size <n>', 'idle data channels per Gate (default: what the Gate asks)', 'LINK_POOL_SIZE').argParser(
-        parsePoolSize,
-      ),
+      opt('--redis-prefix <prefix>', 'Redis key prefix (default gatelink:)', 'REDIS_PREFIX'),
     )
-    .addOption(opt('--log-level <level>', 'trace|debug|info|warn|error', 'LOG_LEVEL').default('info'))
+    .addOption(
+      opt('--id <id>', 'name of this Link among the agent’s Links (default: host name)', 'LINK_ID'),
+    )
+    .addOption(
+      opt(
+        '--pool-size <n>',
+        'idle data channels per Gate (default: what the Gate asks)',
+        'LINK_POOL_SIZE',
+      ).argParser(parsePoolSize),
+    )
+    .addOption(
+      opt('--log-level <level>', 'trace|debug|info|warn|error', 'LOG_LEVEL').default('info'),
+    )
     .action((o: LinkCommandOptions) => runLink(o));
 }

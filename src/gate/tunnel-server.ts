@@ -16,6 +16,7 @@ import { loadTlsIdentity } from './tls-identity.js';
 import { TunnelConn } from './tunnel-conn.js';
 import { RefusalCode, TunnelErrors } from './tunnel-errors.js';
 import { ChannelLostError, openOnChannel } from './tunnel-open.js';
+import { TunnelRegistry } from './tunnel-registry.js';
 import { TunnelSession, type SessionEnd } from './tunnel-session.js';
 import type {
   ClientAddress,
@@ -44,10 +45,7 @@ export async function createTunnelServer(
   let agentsByHash = new Map<string, AgentConfig>();
   let configured = false;
   let closing = false;
-  const sessionsById = new Map<string, TunnelSession>();
-  const sessionsByAgent = new Map<number, TunnelSession[]>();
-  const roundRobin = new Map<number, number>();
-  const waiters = new Map<number, Set<() => void>>();
+  const registry = new TunnelRegistry();
   const sockets = new Set<Socket>();
   const listeners: Array<(event: TunnelEvent) => void> = [];
 
@@ -57,15 +55,8 @@ export async function createTunnelServer(
     for (const listener of listeners) listener(event);
   };
 
-  const wake = (agentId: number) => {
-    for (const waiter of waiters.get(agentId) ?? []) waiter();
-  };
-
   const onSessionEnd = (session: TunnelSession, why: SessionEnd, detail: string) => {
-    sessionsById.delete(session.id);
-    const list = (sessionsByAgent.get(session.agentId) ?? []).filter((s) => s !== session);
-    if (list.length) sessionsByAgent.set(session.agentId, list);
-    else sessionsByAgent.delete(session.agentId);
+    registry.remove(session);
     emit(why === 'closed' || why === 'shutdown' ? 'info' : 'warn', 'link disconnected', {
       agentId: session.agentId,
       linkId: session.linkId,
@@ -74,8 +65,6 @@ export async function createTunnelServer(
       reason: why,
       detail,
     });
-    // Opens waiting on this agent must learn it may now be offline.
-    wake(session.agentId);
   };
 
   const refuse = (conn: TunnelConn, code: string, reason: string) => {
@@ -122,11 +111,10 @@ export async function createTunnelServer(
       control: conn,
       heartbeatMs,
       maxIdle: Math.max(poolSize * 4, 16),
-      onChannel: (s) => wake(s.agentId),
+      onChannel: (s) => registry.wake(s.agentId),
       onEnd: onSessionEnd,
     });
-    sessionsById.set(session.id, session);
-    sessionsByAgent.set(agent.id, [...(sessionsByAgent.get(agent.id) ?? []), session]);
+    registry.add(session);
     conn.send({
       type: 'welcome',
       sessionId: session.id,
@@ -150,7 +138,7 @@ export async function createTunnelServer(
     message: TunnelMessage & { type: 'dataHello' },
     nonce: Buffer,
   ) => {
-    const session = sessionsById.get(message.sessionId);
+    const session = registry.get(message.sessionId);
     const expected = session ? createHmac('sha256', session.key).update(nonce).digest() : null;
     const given = Buffer.from(message.mac, 'hex');
     if (
@@ -219,35 +207,6 @@ export async function createTunnelServer(
     );
   }
 
-  const pick = (agentId: number) => {
-    const list = sessionsByAgent.get(agentId) ?? [];
-    const start = roundRobin.get(agentId) ?? 0;
-    for (let i = 0; i < list.length; i++) {
-      const index = (start + i) % list.length;
-      const conn = list[index]?.takeChannel();
-      if (conn) {
-        roundRobin.set(agentId, index + 1);
-        return { session: list[index]!, conn };
-      }
-    }
-    return undefined;
-  };
-
-  // Wait until a channel of the agent becomes idle, its last session ends, or the deadline.
-  const waitForChannel = (agentId: number, deadline: number) =>
-    new Promise<void>((resolve) => {
-      const set = waiters.get(agentId) ?? new Set<() => void>();
-      waiters.set(agentId, set);
-      const done = () => {
-        clearTimeout(timer);
-        set.delete(done);
-        if (!set.size) waiters.delete(agentId);
-        resolve();
-      };
-      const timer = setTimeout(done, Math.max(0, deadline - Date.now()));
-      set.add(done);
-    });
-
   const open = async (
     route: RouteConfig,
     client: ClientAddress,
@@ -258,9 +217,9 @@ export async function createTunnelServer(
     let asked = false;
     for (;;) {
       if (closing) throw TunnelErrors.CLOSED('the tunnel server is closed');
-      const picked = pick(route.agentId);
+      const picked = registry.pick(route.agentId);
       if (!picked) {
-        const sessions = sessionsByAgent.get(route.agentId) ?? [];
+        const sessions = registry.forAgent(route.agentId);
         if (!sessions.length)
           throw TunnelErrors.LINK_OFFLINE(`no link online for agent ${route.agentId}`);
         if (Date.now() >= deadline) {
@@ -272,7 +231,7 @@ export async function createTunnelServer(
           for (const s of sessions) s.wantChannels(1);
           asked = true;
         }
-        await waitForChannel(route.agentId, deadline);
+        await registry.waitForChannel(route.agentId, deadline);
         continue;
       }
       try {
@@ -323,7 +282,7 @@ export async function createTunnelServer(
     applyConfig(snapshot: ConfigSnapshot) {
       agentsByHash = new Map(snapshot.agents.filter((a) => a.enabled).map((a) => [a.tokenHash, a]));
       configured = true;
-      for (const session of [...sessionsById.values()]) {
+      for (const session of registry.all()) {
         const agent = agentsByHash.get(session.tokenHash);
         if (agent && agent.id === session.agentId) continue;
         session.refuse(RefusalCode.REVOKED, 'agent token rotated, agent disabled or deleted');
@@ -334,11 +293,11 @@ export async function createTunnelServer(
     open,
 
     hasSession(agentId: number) {
-      return (sessionsByAgent.get(agentId)?.length ?? 0) > 0;
+      return registry.hasSession(agentId);
     },
 
     sessions(): AgentSessions[] {
-      return [...sessionsByAgent].map(([agentId, list]) => ({ agentId, links: list.length }));
+      return registry.summary();
     },
 
     onEvent(listener) {
@@ -348,10 +307,9 @@ export async function createTunnelServer(
     async close() {
       if (closing) return;
       closing = true;
-      for (const session of sessionsById.values()) session.drain('gate shutting down');
-      for (const session of [...sessionsById.values()])
-        session.end('shutdown', 'gate shutting down');
-      for (const set of waiters.values()) for (const waiter of set) waiter();
+      for (const session of registry.all()) session.drain('gate shutting down');
+      for (const session of registry.all()) session.end('shutdown', 'gate shutting down');
+      registry.wakeAll();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // Give drain frames a moment on the wire, then make sure close() cannot hang.

@@ -34,6 +34,7 @@ export class TunnelSession {
   readonly #control: TunnelConn;
   readonly #options: TunnelSessionOptions;
   readonly #idle = new Set<TunnelConn>();
+  readonly #opening = new Set<TunnelConn>();
   readonly #live = new Set<Socket>();
   readonly #timer: NodeJS.Timeout;
   #ended = false;
@@ -91,13 +92,18 @@ export class TunnelSession {
   takeChannel(): TunnelConn | undefined {
     for (const conn of this.#idle) {
       this.#idle.delete(conn);
-      if (!conn.closed) return conn;
+      if (conn.closed) continue;
+      // Until the Link answers; if the session dies first the open is retried elsewhere.
+      this.#opening.add(conn);
+      conn.socket.once('close', () => this.#opening.delete(conn));
+      return conn;
     }
     return undefined;
   }
 
   /** A channel now relays a player: keep it to cut it if the credentials are revoked. */
   trackLive(socket: Socket): void {
+    for (const conn of this.#opening) if (conn.socket === socket) this.#opening.delete(conn);
     if (this.#ended) {
       socket.destroy();
       return;
@@ -129,8 +135,9 @@ export class TunnelSession {
     // end() lets a queued drain/refused frame reach the Link; destroy() bounds how long that takes.
     this.#control.socket.end();
     setTimeout(() => this.#control.destroy(), 200).unref();
-    for (const conn of this.#idle) conn.destroy();
+    for (const conn of [...this.#idle, ...this.#opening]) conn.destroy();
     this.#idle.clear();
+    this.#opening.clear();
     if (why === 'revoked' || why === 'shutdown') {
       for (const socket of this.#live) socket.destroy();
       this.#live.clear();

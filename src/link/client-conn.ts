@@ -36,7 +36,9 @@ export class ClientConn {
     socket.once('end', () => {
       if (!this.reader.detached) socket.destroy();
     });
-    socket.once('close', () => this.#fail(LinkErrors.GATE_CLOSED('the gate closed the connection')));
+    socket.once('close', () =>
+      this.#fail(LinkErrors.GATE_CLOSED('the gate closed the connection')),
+    );
   }
 
   /** The next message, or a rejection when the connection closes, breaks or stays silent. */

@@ -28,7 +28,9 @@ export interface DataChannelOptions {
   /** The channel ended; `wasIdle` when it never carried a player (dead, refused, evicted). */
   readonly onEnd: (wasIdle: boolean) => void;
   /** A relay started; the Link keeps it to cut it when the agent is disabled. */
-  readonly onRelay: (sockets: readonly [import('node:net').Socket, import('node:net').Socket]) => void;
+  readonly onRelay: (
+    sockets: readonly [import('node:net').Socket, import('node:net').Socket],
+  ) => void;
 }
 
 /**
@@ -44,8 +46,11 @@ export async function runDataChannel(options: DataChannelOptions): Promise<void>
     conn = new ClientConn(socket);
     if (options.signal.aborted) throw LinkErrors.GATE_CLOSED('session ended');
     const challenge = await conn.next(options.gateTimeoutMs);
-    if (challenge.type !== 'challenge') throw LinkErrors.REFUSED(`expected challenge, got ${challenge.type}`);
-    const mac = createHmac('sha256', options.sessionKey).update(Buffer.from(challenge.nonce, 'hex')).digest('hex');
+    if (challenge.type !== 'challenge')
+      throw LinkErrors.REFUSED(`expected challenge, got ${challenge.type}`);
+    const mac = createHmac('sha256', options.sessionKey)
+      .update(Buffer.from(challenge.nonce, 'hex'))
+      .digest('hex');
     conn.send({ type: 'dataHello', sessionId: options.sessionId, mac });
     options.onIdle();
     const { open, initial } = await waitForOpen(conn, options.heartbeatMs, options.signal);
@@ -64,8 +69,16 @@ export async function runDataChannel(options: DataChannelOptions): Promise<void>
     }
   } catch (err) {
     conn?.destroy();
-    if (!used) log.debug({ gateId: endpoint.id, code: (err as { code?: string }).code }, 'data channel ended idle');
-    else log.warn({ gateId: endpoint.id, code: (err as { code?: string }).code, err: (err as Error).message }, 'open failed');
+    if (!used)
+      log.debug(
+        { gateId: endpoint.id, code: (err as { code?: string }).code },
+        'data channel ended idle',
+      );
+    else
+      log.warn(
+        { gateId: endpoint.id, code: (err as { code?: string }).code, err: (err as Error).message },
+        'open failed',
+      );
   } finally {
     options.onEnd(!used);
   }
@@ -81,7 +94,8 @@ function waitForOpen(
     const onAbort = () => finish(LinkErrors.GATE_CLOSED('session ended'));
     signal.addEventListener('abort', onAbort, { once: true });
     const timer = setInterval(() => {
-      if (Date.now() - conn.lastSeen > 3 * heartbeatMs) finish(LinkErrors.GATE_TIMEOUT('idle data channel went silent'));
+      if (Date.now() - conn.lastSeen > 3 * heartbeatMs)
+        finish(LinkErrors.GATE_TIMEOUT('idle data channel went silent'));
     }, heartbeatMs);
     timer.unref();
     const finish = (err: Error | null, open?: OpenMessage) => {
@@ -97,8 +111,10 @@ function waitForOpen(
     conn.handle((message) => {
       if (message.type === 'ping') conn.send({ type: 'pong', time: message.time });
       else if (message.type === 'open') finish(null, message);
-      else if (message.type === 'refused') finish(LinkErrors.REFUSED(`${message.code}: ${message.reason}`));
-      else if (message.type !== 'pong') finish(LinkErrors.REFUSED(`unexpected ${message.type} on a data channel`));
+      else if (message.type === 'refused')
+        finish(LinkErrors.REFUSED(`${message.code}: ${message.reason}`));
+      else if (message.type !== 'pong')
+        finish(LinkErrors.REFUSED(`unexpected ${message.type} on a data channel`));
     });
   });
 }
@@ -113,16 +129,26 @@ async function serveOpen(
   const route = options.resolveRoute(open.routeId);
   if (!route) {
     // The Gate names a route, never an address; a route this Link does not serve is refused.
-    conn.send({ type: 'openFailed', code: 'LINK_ERR_UNKNOWN_ROUTE', reason: `route ${open.routeId} is not served here` });
+    conn.send({
+      type: 'openFailed',
+      code: 'LINK_ERR_UNKNOWN_ROUTE',
+      reason: `route ${open.routeId} is not served here`,
+    });
     conn.socket.end();
-    throw LinkErrors.UNKNOWN_ROUTE(`gate ${options.endpoint.id} asked for unknown route ${open.routeId}`);
+    throw LinkErrors.UNKNOWN_ROUTE(
+      `gate ${options.endpoint.id} asked for unknown route ${open.routeId}`,
+    );
   }
   let header: Buffer | null = null;
   if (route.proxyProtocol) {
     try {
       header = encodeProxyV2(open);
     } catch {
-      conn.send({ type: 'openFailed', code: 'LINK_ERR_PROXY_HEADER', reason: 'client address is not an IP' });
+      conn.send({
+        type: 'openFailed',
+        code: 'LINK_ERR_PROXY_HEADER',
+        reason: 'client address is not an IP',
+      });
       conn.socket.end();
       throw LinkErrors.TARGET_UNREACHABLE(`route ${route.id}: cannot build a PROXY header`);
     }

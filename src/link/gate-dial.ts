@@ -32,7 +32,9 @@ export function dialGate(endpoint: GateEndpoint, timeoutMs: number): Promise<Soc
       return reject(err);
     }
     if (endpoint.tls && !endpoint.fingerprint) {
-      return reject(LinkErrors.NO_FINGERPRINT(`gate ${endpoint.id} announces TLS without a fingerprint`));
+      return reject(
+        LinkErrors.NO_FINGERPRINT(`gate ${endpoint.id} announces TLS without a fingerprint`),
+      );
     }
     let socket: Socket;
     const fail = (err: Error) => {
@@ -41,7 +43,12 @@ export function dialGate(endpoint: GateEndpoint, timeoutMs: number): Promise<Soc
       reject(err);
     };
     const timer = setTimeout(
-      () => fail(LinkErrors.GATE_TIMEOUT(`gate ${endpoint.id} (${endpoint.tunnelAddr}) did not connect in ${timeoutMs} ms`)),
+      () =>
+        fail(
+          LinkErrors.GATE_TIMEOUT(
+            `gate ${endpoint.id} (${endpoint.tunnelAddr}) did not connect in ${timeoutMs} ms`,
+          ),
+        ),
       timeoutMs,
     );
     const ready = () => {
@@ -66,13 +73,20 @@ export function dialGate(endpoint: GateEndpoint, timeoutMs: number): Promise<Soc
       tlsSocket.once('secureConnect', () => {
         const seen = tlsSocket.getPeerCertificate().fingerprint256 ?? '';
         if (!sameFingerprint(seen, endpoint.fingerprint)) {
-          fail(LinkErrors.FINGERPRINT_MISMATCH(`gate ${endpoint.id} presented ${seen}, expected ${endpoint.fingerprint}`));
+          fail(
+            LinkErrors.FINGERPRINT_MISMATCH(
+              `gate ${endpoint.id} presented ${seen}, expected ${endpoint.fingerprint}`,
+            ),
+          );
           return;
         }
         ready();
       });
     } else {
-      socket = netConnect({ host: target.host, port: target.port, allowHalfOpen: true, noDelay: true }, ready);
+      socket = netConnect(
+        { host: target.host, port: target.port, allowHalfOpen: true, noDelay: true },
+        ready,
+      );
     }
     socket.once('error', fail);
   });

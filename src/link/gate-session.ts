@@ -54,7 +54,10 @@ export class GateSession {
   constructor(options: GateSessionOptions) {
     this.#options = options;
     this.endpoint = options.endpoint;
-    this.#backoff = createBackoff({ initialMs: options.config.backoffInitialMs, maxMs: options.config.backoffMaxMs });
+    this.#backoff = createBackoff({
+      initialMs: options.config.backoffInitialMs,
+      maxMs: options.config.backoffMaxMs,
+    });
   }
 
   start(): void {
@@ -92,7 +95,10 @@ export class GateSession {
         const code = (err as { code?: string }).code ?? 'LINK_ERR_GATE_CLOSED';
         this.#lastError = code;
         // The message may name the fingerprint and address, never the token.
-        log.warn({ gateId: this.endpoint.id, code, err: (err as Error).message }, 'gate session failed');
+        log.warn(
+          { gateId: this.endpoint.id, code, err: (err as Error).message },
+          'gate session failed',
+        );
       }
       if (this.#stopped) break;
       this.#state = 'backoff';
@@ -116,10 +122,13 @@ export class GateSession {
     this.#conn = conn;
     if (this.#stopped) return conn.destroy();
     const challenge = await conn.next(config.gateTimeoutMs);
-    if (challenge.type !== 'challenge') throw LinkErrors.REFUSED(`expected challenge, got ${challenge.type}`);
+    if (challenge.type !== 'challenge')
+      throw LinkErrors.REFUSED(`expected challenge, got ${challenge.type}`);
     if (challenge.version !== TUNNEL_PROTOCOL_VERSION) {
       conn.destroy();
-      throw LinkErrors.REFUSED(`gate speaks tunnel protocol ${challenge.version}, this link ${TUNNEL_PROTOCOL_VERSION}`);
+      throw LinkErrors.REFUSED(
+        `gate speaks tunnel protocol ${challenge.version}, this link ${TUNNEL_PROTOCOL_VERSION}`,
+      );
     }
     conn.send({
       type: 'hello',
@@ -142,7 +151,10 @@ export class GateSession {
     this.#abort = new AbortController();
     // Every data channel of the session listens on this signal; a pool of 64 is normal.
     setMaxListeners(0, this.#abort.signal);
-    log.info({ gateId: this.endpoint.id, sessionId: answer.sessionId, agentId: answer.agentId }, 'gate session ready');
+    log.info(
+      { gateId: this.endpoint.id, sessionId: answer.sessionId, agentId: answer.agentId },
+      'gate session ready',
+    );
     try {
       await this.#serve(conn, answer);
     } finally {
@@ -174,7 +186,8 @@ export class GateSession {
           case 'pong':
             break;
           case 'wantChannels':
-            for (let i = 0; i < Math.min(message.count, MAX_EXTRA_CHANNELS); i++) this.#openChannel(welcome);
+            for (let i = 0; i < Math.min(message.count, MAX_EXTRA_CHANNELS); i++)
+              this.#openChannel(welcome);
             break;
           case 'drain':
             log.info({ gateId: this.endpoint.id, reason: message.reason }, 'gate draining');
@@ -182,11 +195,17 @@ export class GateSession {
             break;
           case 'refused':
             this.#lastError = message.code;
-            log.warn({ gateId: this.endpoint.id, code: message.code, reason: message.reason }, 'gate ended the session');
+            log.warn(
+              { gateId: this.endpoint.id, code: message.code, reason: message.reason },
+              'gate ended the session',
+            );
             conn.destroy();
             break;
           default:
-            log.warn({ gateId: this.endpoint.id, type: message.type }, 'unexpected message on control channel');
+            log.warn(
+              { gateId: this.endpoint.id, type: message.type },
+              'unexpected message on control channel',
+            );
             conn.destroy();
         }
       });
@@ -199,7 +218,11 @@ export class GateSession {
   }
 
   #fill(welcome: WelcomeMessage): void {
-    while (!this.#stopped && this.#welcome === welcome && this.#idle + this.#pending < this.#poolTarget(welcome)) {
+    while (
+      !this.#stopped &&
+      this.#welcome === welcome &&
+      this.#idle + this.#pending < this.#poolTarget(welcome)
+    ) {
       this.#openChannel(welcome);
     }
   }

@@ -35,7 +35,8 @@ export function linkConfig(input: LinkConfigInput): LinkConfig {
   if (typeof config.token !== 'string' || config.token.trim().length < 8) {
     throw LinkErrors.CONFIG('token: the agent token is required (at least 8 characters)');
   }
-  if (!config.linkId || config.linkId.length > 128) throw LinkErrors.CONFIG('linkId: 1–128 characters');
+  if (!config.linkId || config.linkId.length > 128)
+    throw LinkErrors.CONFIG('linkId: 1–128 characters');
   const ints: Array<[keyof LinkConfig, number, number]> = [
     ['poolSize', 0, 64],
     ['targetTimeoutMs', 100, 120_000],

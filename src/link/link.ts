@@ -87,7 +87,13 @@ export function createLink({ config, log, views }: CreateLinkOptions): Link {
     view = next;
     routes = new Map(next.routes.map((r) => [r.id, r]));
     log.info(
-      { version: next.version, agentId: next.agentId, routes: next.routes.length, gates: next.gates.length, enabled: next.enabled },
+      {
+        version: next.version,
+        agentId: next.agentId,
+        routes: next.routes.length,
+        gates: next.gates.length,
+        enabled: next.enabled,
+      },
       'view applied',
     );
     if (!next.enabled) {

@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LinkView } from '../bus/types.js';
 import { createTunnelServer } from '../gate/tunnel-server.js';
-import { PUSH_SIGNATURE_HEADER, PUSH_TIMESTAMP_HEADER, signPush } from '../protocol/push-signature.js';
+import {
+  PUSH_SIGNATURE_HEADER,
+  PUSH_TIMESTAMP_HEADER,
+  signPush,
+} from '../protocol/push-signature.js';
 import { silentLogger } from '../shared/logger.js';
 import { hashToken } from '../shared/token-hash.js';
 import { createLink } from './link.js';
@@ -22,7 +26,15 @@ const view = (version: number, extra: Partial<LinkView> = {}): LinkView => ({
   version,
   agentId: 4,
   enabled: true,
-  routes: [{ id: 1, domain: 'a.example.com', targetIp: '127.0.0.1', targetPort: 25565, proxyProtocol: false }],
+  routes: [
+    {
+      id: 1,
+      domain: 'a.example.com',
+      targetIp: '127.0.0.1',
+      targetPort: 25565,
+      proxyProtocol: false,
+    },
+  ],
   gates: [],
   ...extra,
 });
@@ -38,14 +50,22 @@ async function startListener() {
 async function push(
   url: string,
   body: string,
-  { token = TOKEN, timestamp = String(Date.now()), signature }: { token?: string; timestamp?: string; signature?: string } = {},
+  {
+    token = TOKEN,
+    timestamp = String(Date.now()),
+    signature,
+  }: { token?: string; timestamp?: string; signature?: string } = {},
 ) {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (timestamp) headers[PUSH_TIMESTAMP_HEADER] = timestamp;
   const sig = signature ?? signPush(token, timestamp, body);
   if (sig) headers[PUSH_SIGNATURE_HEADER] = sig;
   const res = await fetch(url, { method: 'POST', headers, body });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown>, headers: { timestamp, sig } };
+  return {
+    status: res.status,
+    body: (await res.json()) as Record<string, unknown>,
+    headers: { timestamp, sig },
+  };
 }
 
 describe('push listener', () => {
@@ -73,16 +93,25 @@ describe('push listener', () => {
     const body = JSON.stringify(view(1));
     const first = await push(url, body);
     expect(first.status).toBe(200);
-    const again = await push(url, body, { timestamp: first.headers.timestamp, signature: first.headers.sig });
+    const again = await push(url, body, {
+      timestamp: first.headers.timestamp,
+      signature: first.headers.sig,
+    });
     expect(again).toMatchObject({ status: 409, body: { code: 'LINK_ERR_PUSH_REPLAYED' } });
     expect(received).toHaveLength(1);
   });
 
   it('refuses a malformed body with 400 and other methods with 405', async () => {
     const { url, received } = await startListener();
-    expect(await push(url, '{not json')).toMatchObject({ status: 400, body: { code: 'LINK_ERR_PUSH_MALFORMED' } });
+    expect(await push(url, '{not json')).toMatchObject({
+      status: 400,
+      body: { code: 'LINK_ERR_PUSH_MALFORMED' },
+    });
     const wrongShape = JSON.stringify({ ...view(1), routes: [{ id: 'x' }] });
-    expect(await push(url, wrongShape)).toMatchObject({ status: 400, body: { code: 'LINK_ERR_PUSH_MALFORMED' } });
+    expect(await push(url, wrongShape)).toMatchObject({
+      status: 400,
+      body: { code: 'LINK_ERR_PUSH_MALFORMED' },
+    });
     expect((await fetch(url)).status).toBe(405);
     expect(received).toEqual([]);
   });
@@ -98,7 +127,14 @@ describe('push listener', () => {
   it('drives a Link: a pushed view makes it connect to the Gate it names, a disabled one disconnects it', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'gatelink-push-'));
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-    const gate = await createTunnelServer({ gateId: 'g', host: '127.0.0.1', port: 0, tls: true, dataDir, log });
+    const gate = await createTunnelServer({
+      gateId: 'g',
+      host: '127.0.0.1',
+      port: 0,
+      tls: true,
+      dataDir,
+      log,
+    });
     const { port } = await gate.listen();
     cleanups.push(() => gate.close());
     gate.applyConfig({
@@ -106,12 +142,23 @@ describe('push listener', () => {
       routes: [],
       agents: [{ id: 4, name: 'n', mode: 'push', enabled: true, tokenHash: hashToken(TOKEN) }],
     });
-    const listener: PushListener = createPushListener({ token: TOKEN, host: '127.0.0.1', port: 0, log });
-    const link = createLink({ config: linkConfig({ token: TOKEN, backoffInitialMs: 50 }), log, views: listener });
+    const listener: PushListener = createPushListener({
+      token: TOKEN,
+      host: '127.0.0.1',
+      port: 0,
+      log,
+    });
+    const link = createLink({
+      config: linkConfig({ token: TOKEN, backoffInitialMs: 50 }),
+      log,
+      views: listener,
+    });
     await link.start();
     cleanups.push(() => link.close());
     const url = `http://127.0.0.1:${listener.address()!.port}/`;
-    const gates = [{ id: 'g', tunnelAddr: `127.0.0.1:${port}`, tls: true, fingerprint: gate.fingerprint }];
+    const gates = [
+      { id: 'g', tunnelAddr: `127.0.0.1:${port}`, tls: true, fingerprint: gate.fingerprint },
+    ];
     expect((await push(url, JSON.stringify(view(1, { gates })))).status).toBe(200);
     const until = Date.now() + 3000;
     while (!gate.hasSession(4) && Date.now() < until) await new Promise((r) => setTimeout(r, 10));

@@ -1,6 +1,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { LinkView } from '../bus/types.js';
-import { PUSH_MAX_SKEW_MS, PUSH_SIGNATURE_HEADER, PUSH_TIMESTAMP_HEADER, verifyPush } from '../protocol/push-signature.js';
+import {
+  PUSH_MAX_SKEW_MS,
+  PUSH_SIGNATURE_HEADER,
+  PUSH_TIMESTAMP_HEADER,
+  verifyPush,
+} from '../protocol/push-signature.js';
 import type { Logger } from '../shared/logger.js';
 import { checkLinkView } from './view-check.js';
 import type { ViewSource } from './view-source.js';
@@ -25,7 +30,10 @@ export interface PushListener extends ViewSource {
 
 type Answer = { status: number; body: Record<string, unknown> };
 
-const refuse = (status: number, code: string, error: string): Answer => ({ status, body: { error, code } });
+const refuse = (status: number, code: string, error: string): Answer => ({
+  status,
+  body: { error, code },
+});
 
 /**
  * Accept `POST` of a LinkView signed with the agent token; refuse unsigned, stale and forged
@@ -49,7 +57,11 @@ export function createPushListener({ token, host, port, log }: PushListenerOptio
     );
     if (!check.ok) {
       log.warn({ remote: req.socket.remoteAddress, reason: check.reason }, 'push refused');
-      const codes = { unsigned: 'LINK_ERR_PUSH_UNSIGNED', stale: 'LINK_ERR_PUSH_STALE', 'bad-signature': 'LINK_ERR_PUSH_BAD_SIGNATURE' };
+      const codes = {
+        unsigned: 'LINK_ERR_PUSH_UNSIGNED',
+        stale: 'LINK_ERR_PUSH_STALE',
+        'bad-signature': 'LINK_ERR_PUSH_BAD_SIGNATURE',
+      };
       return refuse(401, codes[check.reason], `push refused: ${check.reason}`);
     }
     const now = Date.now();

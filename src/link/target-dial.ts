@@ -5,10 +5,17 @@ import { LinkErrors } from './errors.js';
 /** Connect to a route's target (an IP or a host name resolved here, on the Link's side). */
 export function dialTarget(route: LinkRoute, timeoutMs: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: route.targetIp, port: route.targetPort, allowHalfOpen: true, noDelay: true });
+    const socket = connect({
+      host: route.targetIp,
+      port: route.targetPort,
+      allowHalfOpen: true,
+      noDelay: true,
+    });
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(LinkErrors.TARGET_TIMEOUT(`route ${route.id}: target did not answer in ${timeoutMs} ms`));
+      reject(
+        LinkErrors.TARGET_TIMEOUT(`route ${route.id}: target did not answer in ${timeoutMs} ms`),
+      );
     }, timeoutMs);
     socket.once('connect', () => {
       clearTimeout(timer);

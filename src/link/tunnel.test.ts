@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -20,7 +21,12 @@ import { linkConfig } from './link-config.js';
 import { createManualViewSource } from './view-source.js';
 
 const TOKEN = 'tok-0123456789abcdef-secret';
-const CLIENT = { sourceAddress: '203.0.113.7', sourcePort: 40000, destAddress: '198.51.100.1', destPort: 25565 };
+const CLIENT = {
+  sourceAddress: '203.0.113.7',
+  sourcePort: 40000,
+  destAddress: '198.51.100.1',
+  destPort: 25565,
+};
 
 // Everything logged by every part in this file: the token must never show up in it.
 const logLines: string[] = [];
@@ -37,7 +43,8 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) {
     const t = Date.now();
     await c();
-    if (process.env.DEBUG_CLEANUP) console.log("cleanup", Date.now() - t, c.toString().slice(0, 80));
+    if (process.env.DEBUG_CLEANUP)
+      console.log('cleanup', Date.now() - t, c.toString().slice(0, 80));
   }
 });
 
@@ -84,7 +91,15 @@ const agent = (tokenHash = hashToken(TOKEN), enabled = true): AgentConfig => ({
 });
 
 function route(targetPort: number, extra: Partial<RouteConfig> = {}): RouteConfig {
-  return { id: 10, domain: 'play.example.com', targetIp: '127.0.0.1', targetPort, agentId: 1, proxyProtocol: false, ...extra };
+  return {
+    id: 10,
+    domain: 'play.example.com',
+    targetIp: '127.0.0.1',
+    targetPort,
+    agentId: 1,
+    proxyProtocol: false,
+    ...extra,
+  };
 }
 
 function snapshot(version: number, routes: RouteConfig[], agents = [agent()]): ConfigSnapshot {
@@ -110,13 +125,20 @@ async function startGate(opts: { tls?: boolean; poolSize?: number } = {}) {
   return { gate, port, events };
 }
 
-function viewFor(gate: TunnelServer, port: number, routes: LinkView['routes'], extra: Partial<LinkView> = {}): LinkView {
+function viewFor(
+  gate: TunnelServer,
+  port: number,
+  routes: LinkView['routes'],
+  extra: Partial<LinkView> = {},
+): LinkView {
   return {
     version: 1,
     agentId: 1,
     enabled: true,
     routes,
-    gates: [{ id: 'g1', tunnelAddr: `127.0.0.1:${port}`, tls: gate.tls, fingerprint: gate.fingerprint }],
+    gates: [
+      { id: 'g1', tunnelAddr: `127.0.0.1:${port}`, tls: gate.tls, fingerprint: gate.fingerprint },
+    ],
     ...extra,
   };
 }
@@ -124,7 +146,13 @@ function viewFor(gate: TunnelServer, port: number, routes: LinkView['routes'], e
 function startLink(view: LinkView, token = TOKEN, linkId = 'link-a') {
   const views = createManualViewSource();
   const link = createLink({
-    config: linkConfig({ token, linkId, backoffInitialMs: 50, backoffMaxMs: 300, targetTimeoutMs: 1000 }),
+    config: linkConfig({
+      token,
+      linkId,
+      backoffInitialMs: 50,
+      backoffMaxMs: 300,
+      targetTimeoutMs: 1000,
+    }),
     log,
     views,
   });
@@ -135,7 +163,11 @@ function startLink(view: LinkView, token = TOKEN, linkId = 'link-a') {
 }
 
 const ready = (link: Link, idle: number) =>
-  waitFor(() => link.status().some((s) => s.state === 'ready' && s.idleChannels >= idle), 3000, 'link ready');
+  waitFor(
+    () => link.status().some((s) => s.state === 'ready' && s.idleChannels >= idle),
+    3000,
+    'link ready',
+  );
 
 function collect(socket: Socket): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -146,7 +178,12 @@ function collect(socket: Socket): Promise<string> {
   });
 }
 
-async function roundTrip(gate: TunnelServer, r: RouteConfig, initial: string, more: string): Promise<string> {
+async function roundTrip(
+  gate: TunnelServer,
+  r: RouteConfig,
+  initial: string,
+  more: string,
+): Promise<string> {
   const { socket, head } = await gate.open(r, CLIENT, Buffer.from(initial));
   const done = collect(socket);
   socket.resume();
@@ -179,7 +216,9 @@ describe('tunnel between a Gate and a Link', () => {
     const { link } = startLink(viewFor(gate, port, [r]));
     await ready(link, 1);
     await roundTrip(gate, r, 'HANDSHAKE', '');
-    expect(backend.bytes(0)).toEqual(Buffer.concat([encodeProxyV2(CLIENT), Buffer.from('HANDSHAKE')]));
+    expect(backend.bytes(0)).toEqual(
+      Buffer.concat([encodeProxyV2(CLIENT), Buffer.from('HANDSHAKE')]),
+    );
   });
 
   it('dials only the target of its own view and refuses a route it does not serve', async () => {
@@ -190,7 +229,9 @@ describe('tunnel between a Gate and a Link', () => {
     const { link } = startLink(viewFor(gate, port, [r]));
     await ready(link, 2);
     // A Gate that names another target still reaches the Link's own target for that route id.
-    expect(await roundTrip(gate, { ...r, targetIp: '10.9.9.9', targetPort: 1 }, 'a', 'b')).toBe('ab|bye');
+    expect(await roundTrip(gate, { ...r, targetIp: '10.9.9.9', targetPort: 1 }, 'a', 'b')).toBe(
+      'ab|bye',
+    );
     await expect(gate.open({ ...r, id: 999 }, CLIENT, Buffer.from('x'))).rejects.toMatchObject({
       code: 'GATE_ERR_TARGET_REFUSED',
     });
@@ -208,8 +249,12 @@ describe('tunnel between a Gate and a Link', () => {
     gate.applyConfig(snapshot(1, [r, { ...r, id: 11, agentId: 2 }]));
     const { link } = startLink(viewFor(gate, port, [{ ...r, targetPort: deadPort }]));
     await ready(link, 2);
-    await expect(gate.open(r, CLIENT, Buffer.alloc(0))).rejects.toMatchObject({ code: 'GATE_ERR_TARGET_REFUSED' });
-    await expect(gate.open({ ...r, id: 11, agentId: 2 }, CLIENT, Buffer.alloc(0))).rejects.toMatchObject({
+    await expect(gate.open(r, CLIENT, Buffer.alloc(0))).rejects.toMatchObject({
+      code: 'GATE_ERR_TARGET_REFUSED',
+    });
+    await expect(
+      gate.open({ ...r, id: 11, agentId: 2 }, CLIENT, Buffer.alloc(0)),
+    ).rejects.toMatchObject({
       code: 'GATE_ERR_LINK_OFFLINE',
     });
   });
@@ -223,7 +268,9 @@ describe('tunnel between a Gate and a Link', () => {
     await ready(link, 2);
     for (let i = 0; i < 3; i++) expect(await roundTrip(gate, r, `s${i}`, '')).toBe(`s${i}|bye`);
     await ready(link, 2);
-    const burst = await Promise.all(Array.from({ length: 8 }, (_, i) => roundTrip(gate, r, `b${i}`, '')));
+    const burst = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => roundTrip(gate, r, `b${i}`, '')),
+    );
     expect(burst).toEqual(Array.from({ length: 8 }, (_, i) => `b${i}|bye`));
     expect(backend.received).toHaveLength(11);
     await ready(link, 2);
@@ -237,7 +284,11 @@ describe('tunnel between a Gate and a Link', () => {
     gate.applyConfig(snapshot(1, [r]));
     // Two hosts with the same token: each Link's own view says where "its" server is.
     const a = startLink(viewFor(gate, port, [r]), TOKEN, 'host-a');
-    const b = startLink(viewFor(gate, port, [{ ...r, targetPort: backendB.port }]), TOKEN, 'host-b');
+    const b = startLink(
+      viewFor(gate, port, [{ ...r, targetPort: backendB.port }]),
+      TOKEN,
+      'host-b',
+    );
     await ready(a.link, 2);
     await ready(b.link, 2);
     expect(gate.sessions()).toEqual([{ agentId: 1, links: 2 }]);
@@ -250,6 +301,69 @@ describe('tunnel between a Gate and a Link', () => {
     for (let i = 0; i < 4; i++) expect(await roundTrip(gate, r, 'y', '')).toBe('y|bye');
     expect(backendA.received.length).toBe(3);
     expect(backendB.received.length).toBe(7);
+  });
+
+  it('retries an open on another Link when the session it was sent to dies before answering', async () => {
+    const backend = await startBackend();
+    const { gate, port } = await startGate({ tls: false });
+    const r = route(backend.port);
+    gate.applyConfig(snapshot(1, [r]));
+
+    // A Link that authenticates and offers one data channel, then dies when a player comes.
+    const frames = (socket: Socket, onMessage: (m: ReturnType<typeof decodeMessage>) => void) => {
+      const decoder = new FrameDecoder();
+      let raw = false;
+      socket.on('data', (d: Buffer) => {
+        if (raw) return;
+        decoder.push(d);
+        for (let f = decoder.next(); f; f = decoder.next()) {
+          const m = decodeMessage(f);
+          // After an open the player's bytes follow unframed.
+          raw = m.type === 'open';
+          onMessage(m);
+          if (raw) return;
+        }
+      });
+      socket.on('error', () => {});
+      cleanups.push(() => void socket.destroy());
+    };
+    const control = connect(port, '127.0.0.1');
+    let opened = false;
+    frames(control, (m) => {
+      if (m.type === 'challenge') {
+        control.write(
+          encodeMessage({
+            type: 'hello',
+            version: 1,
+            token: TOKEN,
+            linkId: 'doomed',
+            software: 't',
+          }),
+        );
+      } else if (m.type === 'welcome') {
+        const data = connect(port, '127.0.0.1');
+        frames(data, (d) => {
+          if (d.type === 'challenge') {
+            const mac = createHmac('sha256', Buffer.from(m.sessionKey, 'hex'))
+              .update(Buffer.from(d.nonce, 'hex'))
+              .digest('hex');
+            data.write(encodeMessage({ type: 'dataHello', sessionId: m.sessionId, mac }));
+          } else if (d.type === 'open') {
+            opened = true;
+            control.destroy();
+          }
+        });
+      }
+    });
+    await waitFor(() => gate.hasSession(1), 2000, 'doomed session');
+    await new Promise((res) => setTimeout(res, 50));
+    const { link } = startLink(viewFor(gate, port, [r]));
+    await ready(link, 2);
+    expect(gate.sessions()).toEqual([{ agentId: 1, links: 2 }]);
+
+    expect(await roundTrip(gate, r, 'rescued', '')).toBe('rescued|bye');
+    expect(opened).toBe(true);
+    expect(gate.sessions()).toEqual([{ agentId: 1, links: 1 }]);
   });
 
   it('cuts sessions and live connections within a second when the token is rotated', async () => {
@@ -269,7 +383,11 @@ describe('tunnel between a Gate and a Link', () => {
     expect(Date.now() - started).toBeLessThan(1000);
     // The Link keeps trying with the old token and is refused.
     await waitFor(() => link.status()[0]?.lastError === 'LINK_ERR_REFUSED', 2000, 'refusal');
-    await waitFor(() => events.some((e) => e.message.startsWith('link refused')), 2000, 'refusal event');
+    await waitFor(
+      () => events.some((e) => e.message.startsWith('link refused')),
+      2000,
+      'refusal event',
+    );
     expect(gate.hasSession(1)).toBe(false);
   });
 
@@ -291,8 +409,16 @@ describe('tunnel between a Gate and a Link', () => {
     gate.applyConfig(snapshot(1, []));
     const wrong = 'wrong-token-do-not-log-me';
     const { link } = startLink(viewFor(gate, port, []), wrong);
-    await waitFor(() => events.some((e) => e.message.startsWith('link refused')), 2000, 'refusal event');
-    await waitFor(() => link.status()[0]?.lastError === 'LINK_ERR_REFUSED', 2000, 'link sees the refusal');
+    await waitFor(
+      () => events.some((e) => e.message.startsWith('link refused')),
+      2000,
+      'refusal event',
+    );
+    await waitFor(
+      () => link.status()[0]?.lastError === 'LINK_ERR_REFUSED',
+      2000,
+      'link sees the refusal',
+    );
     expect(gate.hasSession(1)).toBe(false);
     const everything = JSON.stringify(events) + logLines.join('');
     expect(everything).toContain('link refused');
@@ -306,8 +432,15 @@ describe('tunnel between a Gate and a Link', () => {
     gate.applyConfig(snapshot(1, []));
     const other = await loadTlsIdentity({ dataDir: join(dataDir, 'other') });
     const view = viewFor(gate, port, []);
-    const { link } = startLink({ ...view, gates: [{ ...view.gates[0]!, fingerprint: other.fingerprint }] });
-    await waitFor(() => link.status()[0]?.lastError === 'LINK_ERR_FINGERPRINT_MISMATCH', 2000, 'mismatch');
+    const { link } = startLink({
+      ...view,
+      gates: [{ ...view.gates[0]!, fingerprint: other.fingerprint }],
+    });
+    await waitFor(
+      () => link.status()[0]?.lastError === 'LINK_ERR_FINGERPRINT_MISMATCH',
+      2000,
+      'mismatch',
+    );
     await new Promise((res) => setTimeout(res, 100));
     // The Gate never saw a hello: no session, no refusal.
     expect(events).toEqual([]);
@@ -340,7 +473,9 @@ describe('tunnel between a Gate and a Link', () => {
     oversize.writeUInt32BE(1 << 30, 0);
     expect(await probe(oversize)).toEqual(['challenge']);
     expect(await probe(encodeFrame(0x7e, Buffer.from('{}')))).toEqual(['challenge']);
-    const forged = await probe(encodeMessage({ type: 'dataHello', sessionId, mac: '00'.repeat(32) }));
+    const forged = await probe(
+      encodeMessage({ type: 'dataHello', sessionId, mac: '00'.repeat(32) }),
+    );
     expect(forged).toEqual(['challenge', 'refused']);
     // The Link's session is untouched.
     expect(await roundTrip(gate, r, 'still', '')).toBe('still|bye');
@@ -360,7 +495,16 @@ describe('tunnel between a Gate and a Link', () => {
       for (let f = decoder.next(); f; f = decoder.next()) {
         const m = decodeMessage(f);
         seen.push(m.type);
-        if (m.type === 'challenge') s.write(encodeMessage({ type: 'hello', version: 1, token: TOKEN, linkId: 'frozen', software: 't' }));
+        if (m.type === 'challenge')
+          s.write(
+            encodeMessage({
+              type: 'hello',
+              version: 1,
+              token: TOKEN,
+              linkId: 'frozen',
+              software: 't',
+            }),
+          );
       }
     });
     await waitFor(() => gate.hasSession(1), 2000, 'session');
@@ -380,7 +524,12 @@ describe('tunnel between a Gate and a Link', () => {
     const bus = createMemoryBus();
     cleanups.push(() => bus.close());
     const link = createLink({
-      config: linkConfig({ token: TOKEN, linkId: 'redis-link', backoffInitialMs: 50, backoffMaxMs: 300 }),
+      config: linkConfig({
+        token: TOKEN,
+        linkId: 'redis-link',
+        backoffInitialMs: 50,
+        backoffMaxMs: 300,
+      }),
       log,
       views: createBusFollower({ bus, token: TOKEN, log }),
     });

@@ -15,9 +15,17 @@ describe('encodeProxyV2', () => {
   });
 
   it('writes a TCP over IPv6 header byte for byte', () => {
-    const header = encodeProxyV2({ sourceAddress: '::1', sourcePort: 1, destAddress: '2001:db8::1', destPort: 25565 });
+    const header = encodeProxyV2({
+      sourceAddress: '::1',
+      sourcePort: 1,
+      destAddress: '2001:db8::1',
+      destPort: 25565,
+    });
     expect(header.toString('hex')).toBe(
-      `${SIG}21210024` + '00000000000000000000000000000001' + '20010db8000000000000000000000001' + '000163dd',
+      `${SIG}21210024` +
+        '00000000000000000000000000000001' +
+        '20010db8000000000000000000000001' +
+        '000163dd',
     );
   });
 
@@ -33,7 +41,12 @@ describe('encodeProxyV2', () => {
   });
 
   it('writes mixed families as IPv6 with the IPv4 side mapped', () => {
-    const header = encodeProxyV2({ sourceAddress: '1.2.3.4', sourcePort: 2, destAddress: 'fe80::1', destPort: 3 });
+    const header = encodeProxyV2({
+      sourceAddress: '1.2.3.4',
+      sourcePort: 2,
+      destAddress: 'fe80::1',
+      destPort: 3,
+    });
     expect(header[13]).toBe(0x21);
     expect(header.subarray(16, 32).toString('hex')).toBe('00000000000000000000ffff01020304');
     expect(header.subarray(32, 48).toString('hex')).toBe('fe800000000000000000000000000001');
@@ -41,7 +54,12 @@ describe('encodeProxyV2', () => {
 
   it('refuses something that is not an IP address', () => {
     expect(() =>
-      encodeProxyV2({ sourceAddress: 'example.com', sourcePort: 1, destAddress: '1.1.1.1', destPort: 1 }),
+      encodeProxyV2({
+        sourceAddress: 'example.com',
+        sourcePort: 1,
+        destAddress: '1.1.1.1',
+        destPort: 1,
+      }),
     ).toThrow(TypeError);
   });
 });

@@ -1,7 +1,9 @@
 import { isIPv4, isIPv6 } from 'node:net';
 
 /** The 12-byte signature every PROXY protocol v2 header starts with. */
-export const PROXY_V2_SIGNATURE = Buffer.from([0x0d, 0x0a, 0x0d, 0x0a, 0x00, 0x0d, 0x0a, 0x51, 0x55, 0x49, 0x54, 0x0a]);
+export const PROXY_V2_SIGNATURE = Buffer.from([
+  0x0d, 0x0a, 0x0d, 0x0a, 0x00, 0x0d, 0x0a, 0x51, 0x55, 0x49, 0x54, 0x0a,
+]);
 
 /** The endpoints of one proxied TCP connection. */
 export interface ProxyAddresses {
@@ -27,12 +29,17 @@ function ipv6Bytes(address: string): Buffer {
   const quad = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
   if (quad?.[1]) {
     const b = ipv4Bytes(quad[1]);
-    text = text.slice(0, -quad[1].length) + `${b.readUInt16BE(0).toString(16)}:${b.readUInt16BE(2).toString(16)}`;
+    text =
+      text.slice(0, -quad[1].length) +
+      `${b.readUInt16BE(0).toString(16)}:${b.readUInt16BE(2).toString(16)}`;
   }
   const [head = '', tail] = text.split('::');
   const left = head ? head.split(':') : [];
   const right = tail ? tail.split(':') : [];
-  const groups = tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
+  const groups =
+    tail === undefined
+      ? left
+      : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
   const out = Buffer.alloc(16);
   groups.forEach((g, i) => out.writeUInt16BE(parseInt(g, 16), i * 2));
   return out;
@@ -49,11 +56,17 @@ export function encodeProxyV2(addresses: ProxyAddresses): Buffer {
     throw new TypeError('PROXY v2 needs IP addresses');
   }
   const v4 = isIPv4(src) && isIPv4(dst);
-  const toBytes = (a: string) => (v4 ? ipv4Bytes(a) : isIPv4(a) ? ipv6Bytes(`::ffff:${a}`) : ipv6Bytes(a));
+  const toBytes = (a: string) =>
+    v4 ? ipv4Bytes(a) : isIPv4(a) ? ipv6Bytes(`::ffff:${a}`) : ipv6Bytes(a);
   const addressBlock = Buffer.concat([
     toBytes(src),
     toBytes(dst),
-    Buffer.from([addresses.sourcePort >> 8, addresses.sourcePort & 0xff, addresses.destPort >> 8, addresses.destPort & 0xff]),
+    Buffer.from([
+      addresses.sourcePort >> 8,
+      addresses.sourcePort & 0xff,
+      addresses.destPort >> 8,
+      addresses.destPort & 0xff,
+    ]),
   ]);
   const header = Buffer.alloc(16);
   PROXY_V2_SIGNATURE.copy(header, 0);

@@ -15,7 +15,9 @@ export interface RawFrame {
 /** Frame layout: u32 BE length of (tag + payload), u8 tag, payload. */
 export function encodeFrame(tag: number, payload: Buffer): Buffer {
   if (payload.length + 1 > MAX_FRAME_BYTES) {
-    throw TunnelProtoErrors.FRAME_TOO_LARGE(`frame of ${payload.length + 1} bytes exceeds ${MAX_FRAME_BYTES}`);
+    throw TunnelProtoErrors.FRAME_TOO_LARGE(
+      `frame of ${payload.length + 1} bytes exceeds ${MAX_FRAME_BYTES}`,
+    );
   }
   const out = Buffer.allocUnsafe(FRAME_HEADER_BYTES + payload.length);
   out.writeUInt32BE(payload.length + 1, 0);
@@ -47,7 +49,9 @@ export class FrameDecoder {
     const length = this.#buffer.readUInt32BE(0);
     if (length === 0) throw TunnelProtoErrors.BAD_FRAME('frame without a tag');
     if (length > this.#maxFrameBytes) {
-      throw TunnelProtoErrors.FRAME_TOO_LARGE(`frame of ${length} bytes exceeds ${this.#maxFrameBytes}`);
+      throw TunnelProtoErrors.FRAME_TOO_LARGE(
+        `frame of ${length} bytes exceeds ${this.#maxFrameBytes}`,
+      );
     }
     if (this.#buffer.length < 4 + length) return null;
     const tag = this.#buffer.readUInt8(4);

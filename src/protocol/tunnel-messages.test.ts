@@ -6,14 +6,29 @@ import { decodeMessage, encodeMessage, TunnelTag, type TunnelMessage } from './t
 const SAMPLES: TunnelMessage[] = [
   { type: 'challenge', version: 1, nonce: 'ab'.repeat(32) },
   { type: 'hello', version: 1, token: 't', linkId: 'host-a', software: '0.1.0' },
-  { type: 'welcome', sessionId: 's', sessionKey: 'k', gateId: 'g', agentId: 3, poolSize: 4, heartbeatMs: 5000 },
+  {
+    type: 'welcome',
+    sessionId: 's',
+    sessionKey: 'k',
+    gateId: 'g',
+    agentId: 3,
+    poolSize: 4,
+    heartbeatMs: 5000,
+  },
   { type: 'refused', code: 'GATE_ERR_BAD_TOKEN', reason: 'no' },
   { type: 'ping', time: 1 },
   { type: 'pong', time: 1 },
   { type: 'drain', reason: 'shutdown' },
   { type: 'wantChannels', count: 2 },
   { type: 'dataHello', sessionId: 's', mac: 'm' },
-  { type: 'open', routeId: 7, sourceAddress: '1.2.3.4', sourcePort: 5, destAddress: '6.7.8.9', destPort: 25565 },
+  {
+    type: 'open',
+    routeId: 7,
+    sourceAddress: '1.2.3.4',
+    sourcePort: 5,
+    destAddress: '6.7.8.9',
+    destPort: 25565,
+  },
   { type: 'openOk' },
   { type: 'openFailed', code: 'LINK_ERR_UNKNOWN_ROUTE', reason: 'no' },
 ];
@@ -69,7 +84,9 @@ describe('tunnel message set', () => {
 
   it('leaves the raw bytes after a frame to the caller', () => {
     const decoder = new FrameDecoder();
-    decoder.push(Buffer.concat([encodeMessage({ type: 'openOk' }), Buffer.from('raw backend bytes')]));
+    decoder.push(
+      Buffer.concat([encodeMessage({ type: 'openOk' }), Buffer.from('raw backend bytes')]),
+    );
     expect(decodeMessage(decoder.next()!)).toEqual({ type: 'openOk' });
     expect(decoder.rest().toString()).toBe('raw backend bytes');
     expect(decoder.buffered).toBe(0);
@@ -80,7 +97,9 @@ describe('tunnel message set', () => {
     const header = Buffer.alloc(5);
     header.writeUInt32BE(MAX_FRAME_BYTES + 1, 0);
     decoder.push(header);
-    expect(() => decoder.next()).toThrow(expect.objectContaining({ code: 'PROTO_ERR_FRAME_TOO_LARGE' }));
+    expect(() => decoder.next()).toThrow(
+      expect.objectContaining({ code: 'PROTO_ERR_FRAME_TOO_LARGE' }),
+    );
     expect(() => encodeFrame(1, Buffer.alloc(MAX_FRAME_BYTES))).toThrow(
       expect.objectContaining({ code: 'PROTO_ERR_FRAME_TOO_LARGE' }),
     );

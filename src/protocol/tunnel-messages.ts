@@ -137,7 +137,13 @@ const SHAPES: { readonly [K in TunnelMessageType]: Readonly<Record<string, Field
   drain: { reason: 'string' },
   wantChannels: { count: 'int' },
   dataHello: { sessionId: 'string', mac: 'string' },
-  open: { routeId: 'int', sourceAddress: 'string', sourcePort: 'int', destAddress: 'string', destPort: 'int' },
+  open: {
+    routeId: 'int',
+    sourceAddress: 'string',
+    sourcePort: 'int',
+    destAddress: 'string',
+    destPort: 'int',
+  },
   openOk: {},
   openFailed: { code: 'string', reason: 'string' },
 };
@@ -169,7 +175,10 @@ export function decodeMessage(frame: RawFrame): TunnelMessage {
   const out: Record<string, unknown> = { type };
   for (const [field, kind] of Object.entries(SHAPES[type])) {
     const value = record[field];
-    const ok = kind === 'string' ? typeof value === 'string' && value.length <= 4096 : Number.isSafeInteger(value);
+    const ok =
+      kind === 'string'
+        ? typeof value === 'string' && value.length <= 4096
+        : Number.isSafeInteger(value);
     if (!ok) throw TunnelProtoErrors.BAD_MESSAGE(`${type}: field ${field} must be ${kind}`);
     out[field] = value;
   }
