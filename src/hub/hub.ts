@@ -10,8 +10,8 @@ import { createTokenSigner } from './auth/tokens.js';
 import type { HubConfig } from './config.js';
 import { openDatabase, type HubDb } from './db/database.js';
 import { ensureSetting } from './db/settings-queries.js';
-import { pruneRevokedTokens } from './db/users-queries.js';
 import { createHubStore } from './hub-store.js';
+import { startMaintenance } from './maintenance.js';
 import { createHubRuntime, type HubRuntime, type HubRuntimeOptions } from './runtime/index.js';
 import { createAgentsService } from './services/agents-service.js';
 import { createRoutesService } from './services/routes-service.js';
@@ -84,7 +84,7 @@ export async function createHub({
       webRoot: config.webRoot,
     });
     await rt.start();
-    await pruneRevokedTokens(db, Date.now());
+    const stopMaintenance = startMaintenance(db, log);
     log.info({ database: hubDb.kind }, 'hub ready');
 
     let closed = false;
@@ -101,6 +101,7 @@ export async function createHub({
       async close() {
         if (closed) return;
         closed = true;
+        stopMaintenance();
         await app.close();
         await rt.stop();
         await hubDb.close();
