@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TEXTS } from '../../src/gate/gate-config.js';
-import { startSystem, type System } from './support/in-process.js';
+import { startPushLink, startSystem, type System } from './support/in-process.js';
 import { connectPlayer, loginRefusal, mcPing, startMinecraftBackend, textOf, within, type MinecraftBackend, type Player } from './support/minecraft.js';
 import { sleep, waitFor } from './support/wait.js';
 
@@ -94,6 +94,34 @@ describe('cutting traffic', () => {
     await sleep(1200);
     await expectRefused('rotate.example.test');
     expect((await system.api.getAgent(agent.ID)).online).toBe(false);
+  });
+
+  it('serves again once the Link is restarted with the rotated token on the same push address', async () => {
+    const { agent, link } = await agentServing('Rotated And Restarted', 'rotate2.example.test');
+    await livePlayer('rotate2.example.test', 'Before').then((p) => p.end());
+    const rotated = await system.api.resetToken(agent.ID);
+    await system.waitAgentOnline(agent.ID, false, 3000);
+    const port = link.listener.address()!.port;
+    await link.close();
+    const restarted = await startPushLink(rotated.token, {}, port);
+    system.cleanup.add('restarted link', () => restarted.close());
+    await system.waitAgentOnline(agent.ID, true, 10_000);
+    (await livePlayer('rotate2.example.test', 'After')).end();
+  });
+
+  it('serves again within seconds once a crashed Link is restarted with the same token', async () => {
+    const { agent, link } = await agentServing('Restarted', 'restart.example.test');
+    (await livePlayer('restart.example.test', 'Early')).end();
+    const port = link.listener.address()!.port;
+    await link.close();
+    await system.waitAgentOnline(agent.ID, false, 3000);
+    const restarted = await startPushLink(agent.token, {}, port);
+    system.cleanup.add('restarted link', () => restarted.close());
+    // The new process has no view until the Hub pushes one; an operator expects it back promptly.
+    const started = Date.now();
+    await system.waitAgentOnline(agent.ID, true, 10_000);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    (await livePlayer('restart.example.test', 'Late')).end();
   });
 
   it('cuts the sessions and connections of an agent disabled through the API, and serves again once re-enabled', async () => {

@@ -16,12 +16,14 @@ import {
   within,
   type MinecraftBackend,
 } from './support/minecraft.js';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   closedPort,
   handshake,
   loginStart,
   parseProxyV2,
   rawConnect,
+  startEchoBackend,
   startRecordingBackend,
   type RecordingBackend,
 } from './support/raw-tcp.js';
@@ -41,6 +43,8 @@ beforeAll(async () => {
   system.cleanup.add('wildcard backend', () => wildBackend.close());
   raw = await startRecordingBackend();
   system.cleanup.add('raw backend', () => raw.close());
+  const echo = await startEchoBackend();
+  system.cleanup.add('echo backend', () => echo.close());
 
   main = await system.addAgentWithLink('Main Server 01');
   const agentId = main.agent.ID;
@@ -56,6 +60,7 @@ beforeAll(async () => {
     agent_id: agentId,
     proxy_protocol: true,
   });
+  await api.createRoute({ domain: 'echo.example.test', target_ip: '127.0.0.1', target_port: echo.port, agent_id: agentId });
   // Routes reach the Gate over the bus and the Link by push; wait until both serve them.
   await waitFor(async () => textOf((await mcPing('play.example.test', system.playerPort)).description) === 'Backend MOTD xyz', {
     timeoutMs: 8000,
@@ -154,6 +159,60 @@ describe('a route through Hub, Gate and a push-mode Link (TLS tunnel)', () => {
     }
   });
 
+  it('routes a host name with a TCPShield-style real-IP suffix and forwards it unchanged', async () => {
+    const before = raw.connections.length;
+    const sent = Buffer.concat([handshake('Forge.Example.Test.///203.0.113.5:25565///1700000000', { nextState: 2 }), loginStart('Shield')]);
+    const client = await rawConnect(system.playerPort, [sent]);
+    try {
+      await waitFor(() => raw.connections.length > before, { what: 'a backend connection' });
+      expect((await raw.waitBytes(before, sent.length)).equals(sent)).toBe(true);
+    } finally {
+      client.socket.destroy();
+    }
+  });
+
+  it('relays 4 MiB each way unchanged and passes half-closes through in both directions', async () => {
+    const payload = randomBytes(4 * 1024 * 1024);
+    const hs = handshake('echo.example.test', { nextState: 2 });
+    const client = await rawConnect(system.playerPort, [hs, payload], { allowHalfOpen: true });
+    // The player stops sending; the backend answers the FIN with a trailer and its own FIN.
+    client.socket.end();
+    await within(client.closed, 15_000, 'the echoed stream to end');
+    const got = client.received();
+    const expected = Buffer.concat([hs, payload, Buffer.from('|bye')]);
+    expect(got.length).toBe(expected.length);
+    const digest = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+    expect(digest(got)).toBe(digest(expected));
+  });
+
+  it('answers a legacy (pre-1.7) server-list ping itself without reaching any backend', async () => {
+    const before = raw.connections.length;
+    const client = await rawConnect(system.playerPort, [Buffer.from([0xfe, 0x01])]);
+    await within(client.closed, 3000, 'the Gate to answer and close');
+    const answer = client.received();
+    expect(answer[0]).toBe(0xff);
+    expect(answer.subarray(3).swap16().toString('utf16le')).toContain(DEFAULT_TEXTS.motdLegacy);
+    expect(raw.connections.length).toBe(before);
+  });
+
+  it('sends new connections to the new target once a route is changed through the API', async () => {
+    const route = await system.api.createRoute({
+      domain: 'moving.example.test',
+      target_ip: '127.0.0.1',
+      target_port: backend.port,
+      agent_id: main.agent.ID,
+    });
+    await waitFor(async () => textOf((await mcPing('moving.example.test', system.playerPort)).description) === 'Backend MOTD xyz', {
+      what: 'the new route to serve',
+    });
+    await system.api.ok('PUT', `/api/routes/${route.ID}`, { target_port: wildBackend.port });
+    await waitFor(async () => textOf((await mcPing('moving.example.test', system.playerPort)).description) === 'Wildcard MOTD', {
+      timeoutMs: 3000,
+      what: 'the changed target to answer',
+    });
+    await system.api.deleteRoute(route.ID);
+  });
+
   it('stops new connections to a route as soon as the API has deleted it', async () => {
     const route = await system.api.createRoute({
       domain: 'short-lived.example.org',
@@ -194,9 +253,11 @@ describe('what the Hub API reports about the data plane', () => {
     const routes = await system.api.ok<Array<{ ID: number; domain: string }>>('GET', '/api/routes');
     const play = routes.find((r) => r.domain === 'play.example.test')!;
     type Row = { route_id?: number; agent_id?: number; gate_id?: string; connections: number; bytes_in: number; bytes_out: number; active: number };
-    type Stats = { connections_total: number; bytes_in: number; bytes_out: number; gates_online: number; agents_online: number; by_route: Row[]; by_agent: Row[]; by_gate: Row[] };
+    type Stats = { errors: number; connections_total: number; bytes_in: number; bytes_out: number; gates_online: number; agents_online: number; by_route: Row[]; by_agent: Row[]; by_gate: Row[] };
     const read = () => system.api.ok<Stats>('GET', '/api/stats');
-    const before = (await read()).by_route.find((r) => r.route_id === play.ID)?.connections ?? 0;
+    const initial = await read();
+    const before = initial.by_route.find((r) => r.route_id === play.ID)?.connections ?? 0;
+    await mcPing('down.example.test', system.playerPort);
 
     for (let i = 0; i < 3; i++) await mcPing('play.example.test', system.playerPort);
     const player = connectPlayer('play.example.test', system.playerPort, 'Counter');
@@ -207,7 +268,7 @@ describe('what the Hub API reports about the data plane', () => {
       async () => {
         const s = await read();
         const row = s.by_route.find((r) => r.route_id === play.ID);
-        return row && row.connections >= before + 4 && row.active === 0 ? s : undefined;
+        return row && row.connections >= before + 4 && row.active === 0 && s.errors > initial.errors ? s : undefined;
       },
       { timeoutMs: 5000, what: 'traffic of four connections in /api/stats' },
     );

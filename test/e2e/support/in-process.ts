@@ -94,11 +94,11 @@ export interface StartedLink {
   close(): Promise<void>;
 }
 
-/** Start a push-mode Link with `token`, its push listener on a free loopback port. */
-export async function startPushLink(token: string, overrides: Partial<LinkConfigInput> = {}): Promise<StartedLink> {
+/** Start a push-mode Link with `token`, its push listener on loopback `port` (0: a free one). */
+export async function startPushLink(token: string, overrides: Partial<LinkConfigInput> = {}, port = 0): Promise<StartedLink> {
   const log = testLogger('link');
   const config = linkConfig({ token, linkId: 'link-e2e', backoffInitialMs: 50, backoffMaxMs: 1000, ...overrides });
-  const listener = createPushListener({ token, host: '127.0.0.1', port: 0, log });
+  const listener = createPushListener({ token, host: '127.0.0.1', port, log });
   const link = createLink({ config, log, views: listener });
   await link.start();
   const address = listener.address();

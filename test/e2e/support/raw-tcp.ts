@@ -110,8 +110,8 @@ export interface RawClient {
 }
 
 /** Connect to `port` on loopback, write `bytes`, collect the answer. */
-export async function rawConnect(port: number, bytes: Buffer[]): Promise<RawClient> {
-  const socket = net.connect(port, '127.0.0.1');
+export async function rawConnect(port: number, bytes: Buffer[], { allowHalfOpen = false } = {}): Promise<RawClient> {
+  const socket = net.connect({ port, host: '127.0.0.1', allowHalfOpen });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
     socket.once('error', reject);
@@ -180,4 +180,28 @@ export function parseProxyV2(buf: Buffer): ProxyV2Header {
     };
   }
   return { command, family: 'other', sourceAddress: '', destAddress: '', sourcePort: 0, destPort: 0, length: 16 + len };
+}
+
+/**
+ * A TCP backend that echoes every byte and, once the client half-closes, writes `trailer` and
+ * closes its side too: shows bytes and FINs pass both ways unchanged.
+ */
+export async function startEchoBackend(trailer = '|bye'): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer({ allowHalfOpen: true }, (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+    socket.on('data', (d: Buffer) => socket.write(d));
+    socket.on('end', () => socket.end(trailer));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
 }
