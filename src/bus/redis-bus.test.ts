@@ -328,25 +328,27 @@ describe('redis bus: a Redis server that restarts empty', () => {
     server = null;
   });
 
-  it('puts the config and views back and resyncs the followers within 5 s of its return', async () => {
+  it('puts config, views and presence back, resyncs within 5 s, and never tells a Link its view is gone', async () => {
     const port = await freePort();
     const url = `redis://127.0.0.1:${port}`;
     server = await startRedis(port);
     const prefix = 'gatelink:';
     const hub = await bus(prefix, { url });
     const gate = await bus(prefix, { url, checkIntervalMs: 60_000 });
+    const link = await bus(prefix, { url, checkIntervalMs: 60_000 });
     const hash = 'cc'.repeat(32);
     const views: number[] = [];
-    gate.watchLinkView(hash, (v) => views.push(v?.version ?? -1));
+    link.watchLinkView(hash, (v) => views.push(v?.version ?? -1));
     await hub.publishConfig(snapshot(5));
     await hub.publishLinkView(hash, linkView(5));
+    await gate.announceGate(gatePresence('eu-1'), 60_000);
     await eventually(() => views.includes(5), 'the view');
 
     server.kill('SIGKILL');
     await new Promise((r) => server?.once('exit', r));
     server = await startRedis(port);
 
-    // The Hub re-published on reconnect: the data the empty server lost is there again.
+    // The Hub and the Gate re-published on reconnect: what the empty server lost is back.
     let config: ConfigSnapshot | null = null;
     const took = await eventuallyAsync(async () => {
       config = await gate.readConfig().catch(() => null);
@@ -355,11 +357,39 @@ describe('redis bus: a Redis server that restarts empty', () => {
     expect(took).toBeLessThan(5000);
     console.info(`redis restart: config readable again ${took} ms after the server was back`);
     expect(config).toEqual(snapshot(5));
-    expect(await gate.readLinkView(hash)).toEqual(linkView(5));
+    await eventuallyAsync(
+      async () => (await hub.listGates().catch(() => [])).length === 1,
+      'the gate presence to be back',
+    );
+    expect(await link.readLinkView(hash)).toEqual(linkView(5));
 
-    // And the followers follow the next change at once.
+    // The followers follow the next change at once, and the Link never saw its view vanish.
     await hub.publishLinkView(hash, linkView(6));
     await eventually(() => views.includes(6), 'the next view', 5000);
+    expect(views).toEqual([-1, 5, 6]);
+  });
+
+  it('does not put back a view that another Hub has deleted since', async () => {
+    const prefix = newPrefix('deleted');
+    const name = `gltest-${randomBytes(3).toString('hex')}`;
+    const formerLeader = await bus(prefix, { clientName: name });
+    const leader = await bus(prefix);
+    const link = await bus(prefix);
+    const hash = 'ab'.repeat(32);
+    await formerLeader.publishConfig(snapshot(1));
+    await formerLeader.publishLinkView(hash, linkView(1));
+    const views: number[] = [];
+    link.watchLinkView(hash, (v) => views.push(v?.version ?? -1));
+    await eventually(() => views.includes(1), 'the view');
+
+    await leader.publishConfig(snapshot(1));
+    await leader.publishLinkView(hash, null);
+    await eventually(() => views.at(-1) === -1, 'the deletion');
+
+    for (const id of await clientIds(name)) await admin.call('CLIENT', 'KILL', 'ID', id);
+    await sleep(1000); // time for its reconnect and re-publication
+    expect(await link.readLinkView(hash)).toBeNull();
+    expect(views).toEqual([1, -1]);
   });
 });
 

@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import type { Bus } from './bus.js';
-import type { ConfigSnapshot, GatePresence, LogEvent, Unsubscribe } from './types.js';
+import type { ConfigSnapshot, LogEvent, Unsubscribe } from './types.js';
 import type { Logger } from '../shared/logger.js';
-import { LOG_GROUP, redisKeys } from './redis-keys.js';
+import { LOG_GROUP, VIEW_DELETED, VIEW_DELETED_TTL_S, redisKeys } from './redis-keys.js';
 import { checkRedisUrl, openConnection } from './redis-connection.js';
-import { PRUNE_GATES, PUBLISH_CONFIG, REASSERT_VIEW, TAKE_LEASE } from './redis-scripts.js';
-import { parseLinkView, parsePresence, parseSnapshot } from './redis-schemas.js';
+import { defineScripts } from './redis-scripts.js';
+import { createPresence } from './redis-presence.js';
+import { parseLinkView, parseSnapshot } from './redis-schemas.js';
 import { createRefresher, type Refresher } from './redis-refresh.js';
 import { configRead, gatesRead, viewRead, type WatchRead } from './redis-watchers.js';
 import { createSubscriber, type Subscriber } from './redis-subscriber.js';
@@ -30,13 +31,6 @@ export interface RedisBusOptions {
   readonly clientName?: string;
   /** Events kept in the log stream for Hubs that are away (approximate); default 10000. */
   readonly logStreamMaxLen?: number;
-}
-
-interface Scripts {
-  glPublishConfig(key: string, version: number, snapshot: string): Promise<number>;
-  glLease(key: string, owner: string, ttlMs: number): Promise<number>;
-  glPruneGates(key: string, gatePrefix: string, ...ids: string[]): Promise<number>;
-  glReassertView(key: string, view: string, version: number): Promise<number>;
 }
 
 const ttl = (ms: number) => Math.max(1, Math.ceil(ms));
@@ -88,11 +82,8 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
       if (commandReady++ > 0) resync();
     },
   });
-  const scripts = client as unknown as Redis & Scripts;
-  client.defineCommand('glPublishConfig', { numberOfKeys: 1, lua: PUBLISH_CONFIG });
-  client.defineCommand('glLease', { numberOfKeys: 1, lua: TAKE_LEASE });
-  client.defineCommand('glPruneGates', { numberOfKeys: 1, lua: PRUNE_GATES });
-  client.defineCommand('glReassertView', { numberOfKeys: 1, lua: REASSERT_VIEW });
+  const scripts = defineScripts(client);
+  const presence = createPresence(scripts, keys, log);
 
   let subscriberClient: Redis | null = null;
   let subscriber: Subscriber | null = null;
@@ -116,7 +107,12 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
   };
 
   const reassert = async () => {
-    if (published) await scripts.glPublishConfig(keys.config, published.version, published.raw);
+    await presence.reassert();
+    if (!published) return;
+    const current = await scripts.glPublishConfig(keys.config, published.version, published.raw);
+    // Another Hub has published a newer config since: its views are the ones that count, and
+    // ours may name agents that no longer exist.
+    if (current !== 1) return;
     for (const [hash, view] of publishedViews) {
       await scripts.glReassertView(keys.view(hash), view.raw, view.version);
     }
@@ -151,27 +147,6 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
     };
   };
 
-  const listGates = async (): Promise<GatePresence[]> => {
-    const ids = await client.zrange(keys.gates, 0, -1);
-    if (ids.length === 0) return [];
-    const raws = await client.mget(ids.map((id) => keys.gate(id)));
-    const live: GatePresence[] = [];
-    const lapsed: string[] = [];
-    ids.forEach((id, i) => {
-      const raw = raws[i];
-      if (raw == null) {
-        lapsed.push(id);
-        return;
-      }
-      const presence = parsePresence(raw, log, keys.gate(id));
-      if (presence && presence.id === id) live.push(presence);
-    });
-    if (lapsed.length > 0) {
-      scripts.glPruneGates(keys.gates, keys.gate(''), ...lapsed).catch(() => undefined);
-    }
-    return live;
-  };
-
   const logListeners = new Set<(event: LogEvent) => void>();
   let logReader: LogReader | null = null;
   const stopLogReader = async () => {
@@ -202,32 +177,16 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
       return watch('config', keys.config, configRead(client, keys, log, listener), 'slow');
     },
 
-    async announceGate(presence, ttlMs) {
-      const key = keys.gate(presence.id);
-      const results = await client
-        .multi()
-        .set(key, JSON.stringify(presence), 'PX', ttl(ttlMs), 'GET')
-        .zadd(keys.gates, Date.now(), presence.id)
-        .exec();
-      const previousRaw = results?.[0]?.[1];
-      const previous =
-        typeof previousRaw === 'string' ? parsePresence(previousRaw, log, key) : null;
-      if (
-        !previous ||
-        previous.tunnelAddr !== presence.tunnelAddr ||
-        previous.fingerprint !== presence.fingerprint ||
-        previous.tls !== presence.tls
-      ) {
-        await client.publish(keys.gates, presence.id);
-      }
-    },
-    async withdrawGate(id) {
-      const results = await client.multi().del(keys.gate(id)).zrem(keys.gates, id).exec();
-      if (results?.[0]?.[1] === 1) await client.publish(keys.gates, id);
-    },
-    listGates,
+    announceGate: (p, ttlMs) => presence.announce(p, ttlMs),
+    withdrawGate: (id) => presence.withdraw(id),
+    listGates: () => presence.list(),
     watchGates(listener) {
-      return watch('gates', keys.gates, gatesRead(listGates, log, listener), 'fast');
+      return watch(
+        'gates',
+        keys.gates,
+        gatesRead(() => presence.list(), log, listener),
+        'fast',
+      );
     },
 
     async publishLinkView(tokenHash, view) {
@@ -238,7 +197,7 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
         tx.set(key, raw);
         publishedViews.set(tokenHash, { raw, version: view.version });
       } else {
-        tx.del(key);
+        tx.set(key, VIEW_DELETED, 'EX', VIEW_DELETED_TTL_S);
         publishedViews.delete(tokenHash);
       }
       await tx.publish(key, '1').exec();
@@ -246,7 +205,7 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
     async readLinkView(tokenHash) {
       const key = keys.view(tokenHash);
       const raw = await client.get(key);
-      return raw == null ? null : (parseLinkView(raw, log, key) ?? null);
+      return raw == null || raw === VIEW_DELETED ? null : (parseLinkView(raw, log, key) ?? null);
     },
     watchLinkView(tokenHash, listener) {
       const key = keys.view(tokenHash);

@@ -21,6 +21,16 @@ export interface RedisKeys {
   lease(name: string): string;
 }
 
+/**
+ * Value of a view key whose agent was removed. A deletion is written, not a DEL, so that a key
+ * that is merely missing (Redis restarted empty) is not mistaken for "this agent is gone" and
+ * Links keep serving until the Hub puts their view back.
+ */
+export const VIEW_DELETED = 'null';
+
+/** How long a deletion marker stays, in seconds: a week. */
+export const VIEW_DELETED_TTL_S = 7 * 24 * 3600;
+
 /** The consumer group every Hub reads the log stream through, so each event is ingested once. */
 export const LOG_GROUP = 'hubs';
 

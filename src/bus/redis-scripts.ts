@@ -1,3 +1,6 @@
+import type { Redis } from 'ioredis';
+import { VIEW_DELETED } from './redis-keys.js';
+
 /**
  * Lua scripts, run atomically by Redis. Registered with ioredis `defineCommand`, which sends
  * EVALSHA and falls back to EVAL once after a Redis restart empties the script cache.
@@ -49,12 +52,13 @@ return removed
 `;
 
 /**
- * Put back a view this process published, unless Redis holds one at least as new: used after
- * a reconnect, when Redis may have restarted empty. KEYS[1] view key (also its channel);
- * ARGV[1] view JSON, ARGV[2] its version. Returns 1 written, 0 kept.
+ * Put back a view this process published, unless Redis holds one at least as new or a
+ * deletion marker: used after a reconnect, when Redis may have restarted empty. KEYS[1] view
+ * key (also its channel); ARGV[1] view JSON, ARGV[2] its version. Returns 1 written, 0 kept.
  */
 export const REASSERT_VIEW = `
 local stored = redis.call('GET', KEYS[1])
+if stored == '${VIEW_DELETED}' then return 0 end
 if stored then
   local ok, view = pcall(cjson.decode, stored)
   if ok and type(view) == 'table' and tonumber(view.version) and tonumber(view.version) >= tonumber(ARGV[2]) then
@@ -65,3 +69,20 @@ redis.call('SET', KEYS[1], ARGV[1])
 redis.call('PUBLISH', KEYS[1], '1')
 return 1
 `;
+
+/** The scripts above as commands on a connection (EVALSHA, falling back to EVAL). */
+export interface ScriptCommands {
+  glPublishConfig(key: string, version: number, snapshot: string): Promise<number>;
+  glLease(key: string, owner: string, ttlMs: number): Promise<number>;
+  glPruneGates(key: string, gatePrefix: string, ...ids: string[]): Promise<number>;
+  glReassertView(key: string, view: string, version: number): Promise<number>;
+}
+
+/** Register the scripts on `client`; returns the same client, typed with them. */
+export function defineScripts<C extends Redis>(client: C): C & ScriptCommands {
+  client.defineCommand('glPublishConfig', { numberOfKeys: 1, lua: PUBLISH_CONFIG });
+  client.defineCommand('glLease', { numberOfKeys: 1, lua: TAKE_LEASE });
+  client.defineCommand('glPruneGates', { numberOfKeys: 1, lua: PRUNE_GATES });
+  client.defineCommand('glReassertView', { numberOfKeys: 1, lua: REASSERT_VIEW });
+  return client as C & ScriptCommands;
+}

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '../shared/logger.js';
 import type { ConfigSnapshot, GatePresence, LinkView } from './types.js';
-import type { RedisKeys } from './redis-keys.js';
+import { VIEW_DELETED, type RedisKeys } from './redis-keys.js';
 import { parseLinkView, parseSnapshot } from './redis-schemas.js';
 
 /**
@@ -75,7 +75,11 @@ export function gatesRead(
   };
 }
 
-/** One agent's view: emit the current value (null when none) first, then every change. */
+/**
+ * One agent's view: emit the current value (null when none) first, then every change. A
+ * deletion marker is emitted as null; a key that vanished after a value was seen is not (Redis
+ * lost it, the publisher will put it back), so a Link keeps its view through a Redis restart.
+ */
 export function viewRead(
   client: Redis,
   key: string,
@@ -86,8 +90,9 @@ export function viewRead(
   return async () => {
     const raw = await client.get(key);
     if (raw === lastRaw) return;
+    if (raw === null && lastRaw !== undefined && lastRaw !== VIEW_DELETED) return;
     lastRaw = raw;
-    if (raw === null) {
+    if (raw === null || raw === VIEW_DELETED) {
       safeCall(listener, null, log, 'link view');
       return;
     }
