@@ -39,9 +39,25 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-async function runLink(o: LinkCommandOptions): Promise<void> {
+/**
+ * Push or redis mode. A flag given on the command line wins over the other mode's environment
+ * variable (REDIS_URL is often set for every service of a deployment); two explicit ones clash.
+ */
+function chooseMode(o: LinkCommandOptions, sourceOf: (key: string) => string | undefined) {
+  if (o.listen && o.redis) {
+    const listenFromCli = sourceOf('listen') === 'cli';
+    const redisFromCli = sourceOf('redis') === 'cli';
+    if (listenFromCli && !redisFromCli) return 'push';
+    if (redisFromCli && !listenFromCli) return 'redis';
+    return null;
+  }
+  return o.listen ? 'push' : o.redis ? 'redis' : null;
+}
+
+async function runLink(o: LinkCommandOptions, cmd: Command): Promise<void> {
   if (!o.token) fail('--token (LINK_TOKEN) is required: the agent token shown by the Hub');
-  if (Boolean(o.listen) === Boolean(o.redis)) {
+  const mode = chooseMode(o, (key) => cmd.getOptionValueSource(key));
+  if (!mode) {
     fail('choose exactly one mode: --listen <host:port> (push) or --redis <url> (redis)');
   }
   let config: LinkConfig;
@@ -55,7 +71,8 @@ async function runLink(o: LinkCommandOptions): Promise<void> {
     fail((err as Error).message);
   }
   const log = createLogger({ level: o.logLevel, name: 'link' });
-  const bus = o.redis ? await createBus({ redisUrl: o.redis, prefix: o.redisPrefix, log }) : null;
+  const bus =
+    mode === 'redis' ? await createBus({ redisUrl: o.redis, prefix: o.redisPrefix, log }) : null;
   const views: ViewSource = bus
     ? createBusFollower({ bus, token: config.token, log })
     : createPushListener({ token: config.token, host: o.listen!.host, port: o.listen!.port, log });
@@ -67,7 +84,7 @@ async function runLink(o: LinkCommandOptions): Promise<void> {
     fail((err as Error).message);
   }
   log.info(
-    { linkId: config.linkId, mode: bus ? 'redis' : 'push', listen: o.listen },
+    { linkId: config.linkId, mode, ...(mode === 'push' ? { listen: o.listen } : {}) },
     'link started',
   );
 
@@ -121,5 +138,5 @@ export function registerLinkCommand(program: Command): void {
     .addOption(
       opt('--log-level <level>', 'trace|debug|info|warn|error', 'LOG_LEVEL').default('info'),
     )
-    .action((o: LinkCommandOptions) => runLink(o));
+    .action((o: LinkCommandOptions, cmd: Command) => runLink(o, cmd));
 }

@@ -110,7 +110,8 @@ export async function createTunnelServer(
       key: randomBytes(32),
       control: conn,
       heartbeatMs,
-      maxIdle: Math.max(poolSize * 4, 16),
+      // Room for the largest pool a Link may ask for (64) plus a burst of extra channels.
+      maxIdle: Math.max(poolSize * 4, 128),
       onChannel: (s) => registry.wake(s.agentId),
       onEnd: onSessionEnd,
     });

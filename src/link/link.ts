@@ -106,6 +106,7 @@ export function createLink({ config, log, views }: CreateLinkOptions): Link {
   return {
     async start() {
       await views.start(onView);
+      if (!view) log.info('waiting for the first view from the hub');
     },
     get view() {
       return view;
