@@ -1,0 +1,101 @@
+/**
+ * Several Gates on one Hub: a Link holds a session with each, follows Gates that leave and come
+ * back, and a Gate behind a trusted proxy hands the real player address on to the backend.
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGate, startSystem, type AgentWithLink, type StartedGate, type System } from './support/in-process.js';
+import { mcPing, startMinecraftBackend, textOf, type MinecraftBackend } from './support/minecraft.js';
+import { handshake, loginStart, parseProxyV2, rawConnect, startRecordingBackend, type RecordingBackend } from './support/raw-tcp.js';
+import { waitFor } from './support/wait.js';
+
+let system: System;
+let backend: MinecraftBackend;
+let raw: RecordingBackend;
+let second: StartedGate;
+let withLink: AgentWithLink;
+
+const SECOND = { id: 'gate-e2e-2', proxyProtocolTrusted: ['127.0.0.1'] };
+
+beforeAll(async () => {
+  system = await startSystem({ tunnelTls: true });
+  backend = await startMinecraftBackend('Backend MOTD xyz');
+  system.cleanup.add('backend', () => backend.close());
+  raw = await startRecordingBackend();
+  system.cleanup.add('raw backend', () => raw.close());
+  // Its own data directory: its own key pair and fingerprint.
+  second = await startGate(system.bus, join(system.dataDir, 'second'), SECOND);
+  system.cleanup.add('second gate', () => second.close());
+  withLink = await system.addAgentWithLink('Two Gates');
+  const agent_id = withLink.agent.ID;
+  await system.api.createRoute({ domain: 'play.example.test', target_ip: '127.0.0.1', target_port: backend.port, agent_id });
+  await system.api.createRoute({ domain: 'proxied.example.test', target_ip: '127.0.0.1', target_port: raw.port, agent_id, proxy_protocol: true });
+}, 40_000);
+
+afterAll(async () => {
+  await system?.close();
+});
+
+const gatesOfAgent = async () => [...(await system.api.getAgent(withLink.agent.ID)).gates].sort();
+
+describe('a Link with several Gates', () => {
+  it('holds a session with every Gate, and players get through either', async () => {
+    await waitFor(async () => (await gatesOfAgent()).length === 2, { timeoutMs: 8000, what: 'sessions on both Gates' });
+    expect(await gatesOfAgent()).toEqual(['gate-e2e', 'gate-e2e-2']);
+    for (const port of [system.playerPort, second.ports.playerPort]) {
+      await waitFor(async () => textOf((await mcPing('play.example.test', port)).description) === 'Backend MOTD xyz', {
+        what: `the route through the Gate on ${port}`,
+      });
+    }
+    const gates = await system.api.ok<Array<{ ID: string; fingerprint: string; online: boolean }>>('GET', '/api/gates');
+    expect(gates.map((g) => [g.ID, g.online])).toEqual([
+      ['gate-e2e', true],
+      ['gate-e2e-2', true],
+    ]);
+    expect(gates[0]!.fingerprint).not.toBe(gates[1]!.fingerprint);
+  });
+
+  it('hands the backend the player address a trusted proxy in front of the Gate reported', async () => {
+    const before = raw.connections.length;
+    const sent = Buffer.concat([handshake('proxied.example.test', { nextState: 2 }), loginStart('Filtered')]);
+    const proxyV1 = Buffer.from(`PROXY TCP4 198.51.100.7 127.0.0.1 51234 ${second.ports.playerPort}\r\n`);
+    const client = await rawConnect(second.ports.playerPort, [proxyV1, sent]);
+    try {
+      await waitFor(() => raw.connections.length > before, { what: 'a backend connection' });
+      const got = await raw.waitBytes(before, 28 + sent.length);
+      const header = parseProxyV2(got);
+      expect(header).toMatchObject({ family: 'TCP4', sourceAddress: '198.51.100.7', sourcePort: 51234 });
+      expect(got.subarray(header.length).equals(sent)).toBe(true);
+    } finally {
+      client.socket.destroy();
+    }
+  });
+
+  it('does not let an untrusted peer claim another address with a PROXY header', async () => {
+    const before = raw.connections.length;
+    const sent = Buffer.concat([handshake('proxied.example.test', { nextState: 2 }), loginStart('Spoofer')]);
+    const proxyV1 = Buffer.from(`PROXY TCP4 198.51.100.66 127.0.0.1 51234 ${system.playerPort}\r\n`);
+    const client = await rawConnect(system.playerPort, [proxyV1, sent]);
+    await client.closed;
+    expect(raw.connections.length).toBe(before);
+  });
+
+  it('drops a Gate that leaves and keeps serving through the others', async () => {
+    await second.close();
+    await waitFor(async () => (await gatesOfAgent()).join() === 'gate-e2e', { timeoutMs: 8000, what: 'only the first Gate left' });
+    expect(textOf((await mcPing('play.example.test', system.playerPort)).description)).toBe('Backend MOTD xyz');
+    const gates = await system.api.ok<Array<{ ID: string; online: boolean }>>('GET', '/api/gates');
+    expect(gates.find((g) => g.ID === 'gate-e2e-2')?.online).toBe(false);
+  });
+
+  it('follows a Gate that comes back on other ports', async () => {
+    const oldPorts = second.ports;
+    second = await startGate(system.bus, join(system.dataDir, 'second'), SECOND);
+    system.cleanup.add('second gate again', () => second.close());
+    expect(second.ports.tunnelPort).not.toBe(oldPorts.tunnelPort);
+    await waitFor(async () => (await gatesOfAgent()).length === 2, { timeoutMs: 8000, what: 'a session on the returning Gate' });
+    await waitFor(async () => textOf((await mcPing('play.example.test', second.ports.playerPort)).description) === 'Backend MOTD xyz', {
+      what: 'the route through the returning Gate',
+    });
+  });
+});
