@@ -149,6 +149,28 @@ describe.each(DATABASE_KINDS)('routes API on %s', (kind) => {
     );
   });
 
+  it('answers 304 to a poll with the current ETag and 200 after a change', async () => {
+    const first = await t.call('GET', '/api/routes');
+    const etag = first.headers['etag'] as string;
+    expect(etag).toMatch(/^W\/"config-\d+"$/);
+    const poll = () =>
+      t.hub.app.inject({
+        method: 'GET',
+        url: '/api/routes',
+        headers: { authorization: `Bearer ${t.token}`, 'if-none-match': etag },
+      });
+    const same = await poll();
+    expect(same.statusCode).toBe(304);
+    expect(same.body).toBe('');
+    await t.call('POST', '/api/routes', route({ domain: 'etag.example.com' }));
+    const changed = await poll();
+    expect(changed.statusCode).toBe(200);
+    expect(changed.headers['etag']).not.toBe(etag);
+    expect(changed.json().some((r: { domain: string }) => r.domain === 'etag.example.com')).toBe(
+      true,
+    );
+  });
+
   it('loadDataPlaneState reads the same routes and agents at one version', async () => {
     if (kind === 'sqlite') return; // an in-memory SQLite database is private to its connection
     const other = await openDatabase(t.database.url);

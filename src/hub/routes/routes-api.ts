@@ -13,13 +13,21 @@ export function routesApi({ routes }: HubServices): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['routes'],
           summary: 'Every route, oldest first',
-          response: { 200: Type.Array(Route) },
+          response: {
+            200: Type.Array(Route),
+            304: Type.Null({ description: 'Unchanged since the ETag sent in If-None-Match' }),
+          },
         },
       },
-      async (_request, reply) => {
-        // Pre-serialized and cached per config version: a Buffer is sent as is.
-        const body: unknown = await routes.listJson();
-        return reply.type('application/json; charset=utf-8').send(body as never);
+      async (request, reply) => {
+        // Pre-serialized and cached per config version (a Buffer is sent as is); the version is
+        // also the ETag, so a polling panel gets 304 until something changes.
+        const { version, body } = await routes.listJson();
+        const etag = `W/"config-${version}"`;
+        void reply.header('etag', etag).header('cache-control', 'no-cache');
+        if (request.headers['if-none-match'] === etag) return reply.code(304).send(null);
+        const bytes: unknown = body;
+        return reply.type('application/json; charset=utf-8').send(bytes as never);
       },
     );
 

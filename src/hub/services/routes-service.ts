@@ -66,13 +66,13 @@ export function createRoutesService({
   };
 
   return {
-    /** All routes, oldest first, as a JSON array (UTF-8 bytes, sent as they are). */
-    async listJson(): Promise<Buffer> {
+    /** All routes, oldest first, as a JSON array (UTF-8 bytes, sent as they are), with the config version. */
+    async listJson(): Promise<{ version: number; body: Buffer }> {
       const version = await readConfigVersion(db);
-      if (cache?.version === version) return cache.body;
+      if (cache?.version === version) return cache;
       const body = Buffer.from(JSON.stringify((await listRouteRows(db)).map(routeJson)));
       cache = { version, body };
-      return body;
+      return cache;
     },
 
     async get(id: number): Promise<RouteJson> {
