@@ -36,6 +36,8 @@ export class ClientConn {
     socket.once('end', () => {
       if (!this.reader.detached) socket.destroy();
     });
+    // Resets and the like end the connection ('close' follows); never an unhandled 'error'.
+    socket.on('error', () => {});
     socket.once('close', () =>
       this.#fail(LinkErrors.GATE_CLOSED('the gate closed the connection')),
     );

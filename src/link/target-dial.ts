@@ -20,6 +20,8 @@ export function dialTarget(route: LinkRoute, timeoutMs: number): Promise<Socket>
     socket.once('connect', () => {
       clearTimeout(timer);
       socket.off('error', onError);
+      // The relay takes errors over; until it does, one must not go unhandled.
+      socket.on('error', () => socket.destroy());
       socket.setNoDelay(true);
       resolve(socket);
     });

@@ -516,6 +516,56 @@ describe('tunnel between a Gate and a Link', () => {
     expect(events.some((e) => (e.meta as { reason?: string }).reason === 'heartbeat')).toBe(true);
   });
 
+  it('survives a Gate that resets its connections and keeps redialing it', async () => {
+    let controls = 0;
+    let resets = 0;
+    const fake = createServer((socket) => {
+      socket.on('error', () => {});
+      const decoder = new FrameDecoder();
+      socket.write(encodeMessage({ type: 'challenge', version: 1, nonce: '00'.repeat(32) }));
+      socket.on('data', (d: Buffer) => {
+        decoder.push(d);
+        for (let f = decoder.next(); f; f = decoder.next()) {
+          const m = decodeMessage(f);
+          if (m.type === 'hello') {
+            controls++;
+            socket.write(
+              encodeMessage({
+                type: 'welcome',
+                sessionId: 's',
+                sessionKey: '11'.repeat(32),
+                gateId: 'fake',
+                agentId: 1,
+                poolSize: 2,
+                heartbeatMs: 200,
+              }),
+            );
+            // Cut the control connection hard a moment later.
+            setTimeout(() => {
+              resets++;
+              socket.resetAndDestroy();
+            }, 50);
+          } else if (m.type === 'dataHello') {
+            resets++;
+            socket.resetAndDestroy();
+          }
+        }
+      });
+    });
+    await new Promise<void>((res) => fake.listen(0, '127.0.0.1', res));
+    cleanups.push(() => new Promise<void>((res) => fake.close(() => res())));
+    const port = (fake.address() as { port: number }).port;
+    const { link } = startLink({
+      version: 1,
+      agentId: 1,
+      enabled: true,
+      routes: [],
+      gates: [{ id: 'fake', tunnelAddr: `127.0.0.1:${port}`, tls: false, fingerprint: '' }],
+    });
+    await waitFor(() => controls >= 3 && resets >= 5, 4000, 'several resets and redials');
+    expect(link.status()[0]?.state).not.toBe('stopped');
+  });
+
   it('follows its view on the bus and drops a Gate that drains', async () => {
     const backend = await startBackend();
     const { gate, port } = await startGate();
