@@ -70,11 +70,7 @@ export async function startHub(o: HubOptions, log: Logger, bus: Bus): Promise<Hu
     log,
     bus,
     // Straight to stdout, once: the logger must never carry a password.
-    onAdminCreated: (password) =>
-      process.stdout.write(
-        `\n  Created the Hub user "hub_admin" with the password:\n\n      ${password}\n\n` +
-          `  It is shown only this once. Change it with: ./hub -change-password "hub_admin:<new password>"\n\n`,
-      ),
+    onAdminCreated: (password) => process.stdout.write(adminMessage(password)),
   });
   const { host, port } = await hub.listen();
   const shown = host.includes(':') ? `[${host}]` : host;
@@ -83,7 +79,10 @@ export async function startHub(o: HubOptions, log: Logger, bus: Bus): Promise<Hu
 }
 
 /** Close `parts` in order on SIGTERM/SIGINT, then exit. */
-export function closeOnSignals(log: Logger, parts: ReadonlyArray<{ close(): Promise<void> }>): void {
+export function closeOnSignals(
+  log: Logger,
+  parts: ReadonlyArray<{ close(): Promise<void> }>,
+): void {
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
