@@ -208,6 +208,30 @@ describe('tunnel between a Gate and a Link', () => {
     expect(backend.bytes(0).toString()).toBe(`hello;${big}`);
   });
 
+  it('dials a Gate over IPv6 with its address in brackets', async () => {
+    const backend = await startBackend();
+    const gate = await createTunnelServer({
+      gateId: 'g6',
+      host: '::1',
+      port: 0,
+      tls: true,
+      dataDir,
+      heartbeatMs: 200,
+      log,
+    });
+    const { port } = await gate.listen();
+    cleanups.push(() => gate.close());
+    const r = route(backend.port);
+    gate.applyConfig(snapshot(1, [r]));
+    const view = viewFor(gate, port, [r]);
+    const { link } = startLink({
+      ...view,
+      gates: [{ ...view.gates[0]!, id: 'g6', tunnelAddr: `[::1]:${port}` }],
+    });
+    await ready(link, 1);
+    expect(await roundTrip(gate, r, 'six', '')).toBe('six|bye');
+  });
+
   it('sends the player address to the backend in a PROXY v2 header before the first bytes', async () => {
     const backend = await startBackend();
     const { gate, port } = await startGate();
