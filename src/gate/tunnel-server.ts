@@ -29,6 +29,8 @@ type TunnelEvent = Omit<LogEvent, 'source'>;
 
 /** A connection must say who it is within this long. */
 const HANDSHAKE_TIMEOUT_MS = 10_000;
+/** Connections that have not said who they are yet; beyond this new ones are dropped. */
+const MAX_UNIDENTIFIED = 1024;
 /** Channels that die before the Link answers are retried on another one this many times. */
 const OPEN_ATTEMPTS = 3;
 
@@ -46,6 +48,7 @@ export async function createTunnelServer(
   let configured = false;
   let closing = false;
   const registry = new TunnelRegistry();
+  let unidentified = 0;
   const sockets = new Set<Socket>();
   const listeners: Array<(event: TunnelEvent) => void> = [];
 
@@ -154,10 +157,19 @@ export async function createTunnelServer(
   };
 
   const onConnection = (socket: Socket) => {
-    if (closing) {
+    if (closing || unidentified >= MAX_UNIDENTIFIED) {
       socket.destroy();
       return;
     }
+    unidentified++;
+    let identified = false;
+    const identify = () => {
+      if (identified) return;
+      identified = true;
+      unidentified--;
+      clearTimeout(handshake);
+    };
+    socket.once('close', identify);
     socket.on('error', (err) => log.debug({ err: err.message }, 'tunnel socket error'));
     socket.setNoDelay(true);
     socket.setKeepAlive(true, heartbeatMs);
@@ -168,7 +180,7 @@ export async function createTunnelServer(
     const conn = new TunnelConn(
       socket,
       (message) => {
-        clearTimeout(handshake);
+        identify();
         if (message.type === 'hello') acceptHello(conn, message, remote);
         else if (message.type === 'dataHello') acceptDataHello(conn, message, nonce);
         else socket.destroy();
