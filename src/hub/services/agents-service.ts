@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { HubDatabase } from '../db/schema.js';
 import { HubErrors, HubValidationError } from '../errors.js';
 import { bumpConfigVersion } from '../db/config-version.js';
+import { isForeignKeyViolation } from '../db/db-errors.js';
 import {
   agentRecord,
   deleteAgent,
@@ -137,7 +138,12 @@ export function createAgentsService({
           );
         }
         await deleteRoutesOfAgent(trx, id);
-        await deleteAgent(trx, id);
+        // A route added meanwhile by another writer makes the foreign key refuse this.
+        await deleteAgent(trx, id).catch((err: unknown) => {
+          if (isForeignKeyViolation(err))
+            throw HubErrors.HUB_ERR_AGENT_IN_USE(`agent ${id} gained a route; try again`);
+          throw err;
+        });
         await bumpConfigVersion(trx);
         await audit(
           trx,

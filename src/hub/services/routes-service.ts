@@ -3,7 +3,7 @@ import type { HubDatabase } from '../db/schema.js';
 import { HubErrors, HubValidationError } from '../errors.js';
 import { bumpConfigVersion, readConfigVersion } from '../db/config-version.js';
 import { findAgentRow } from '../db/agents-queries.js';
-import { isUniqueViolation } from '../db/db-errors.js';
+import { isForeignKeyViolation, isUniqueViolation } from '../db/db-errors.js';
 import {
   deleteRoute,
   findRouteRow,
@@ -59,9 +59,11 @@ export function createRoutesService({
   };
 
   // Two writers racing for one domain: the unique index decides, the loser gets 409.
+  // An agent deleted meanwhile: the foreign key decides, the same answer as an unknown agent.
   const mapConflict = (domain: string | undefined) => (err: unknown) => {
     if (isUniqueViolation(err))
       throw HubErrors.HUB_ERR_DOMAIN_TAKEN(`domain ${domain ?? ''} is taken`);
+    if (isForeignKeyViolation(err)) throw new HubValidationError('agent_id', 'no such agent');
     throw err;
   };
 
