@@ -94,11 +94,9 @@ export function installErrorHandler(
 
   app.setNotFoundHandler((request, reply) => {
     if (spaFallback?.(request, reply)) return;
-    void reply
-      .code(404)
-      .send({
-        error: `no such endpoint: ${request.method} ${request.url.split('?')[0]}`,
-        code: 'HUB_ERR_NOT_FOUND',
-      });
+    void reply.code(404).send({
+      error: `no such endpoint: ${request.method} ${request.url.split('?')[0]}`,
+      code: 'HUB_ERR_NOT_FOUND',
+    });
   });
 }
