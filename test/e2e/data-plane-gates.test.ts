@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGate, startSystem, type AgentWithLink, type StartedGate, type System } from './support/in-process.js';
-import { mcPing, startMinecraftBackend, textOf, type MinecraftBackend } from './support/minecraft.js';
+import { connectPlayer, mcPing, startMinecraftBackend, textOf, within, type MinecraftBackend } from './support/minecraft.js';
 import { handshake, loginStart, parseProxyV2, rawConnect, startRecordingBackend, type RecordingBackend } from './support/raw-tcp.js';
 import { waitFor } from './support/wait.js';
 
@@ -97,5 +97,18 @@ describe('a Link with several Gates', () => {
     await waitFor(async () => textOf((await mcPing('play.example.test', second.ports.playerPort)).description) === 'Backend MOTD xyz', {
       what: 'the route through the returning Gate',
     });
+  });
+
+  it('keeps serving from the last config while the Hub is down', async () => {
+    await system.hub.close();
+    for (const port of [system.playerPort, second.ports.playerPort]) {
+      expect(textOf((await mcPing('play.example.test', port)).description)).toBe('Backend MOTD xyz');
+    }
+    const player = connectPlayer('play.example.test', system.playerPort, 'Hubless');
+    try {
+      expect(await within(player.chat, 8000, 'welcome message')).toBe('welcome Hubless');
+    } finally {
+      player.end();
+    }
   });
 });

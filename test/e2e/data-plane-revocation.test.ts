@@ -140,4 +140,15 @@ describe('cutting traffic', () => {
     const back = await livePlayer('disabled.example.test', 'Disco2');
     back.end();
   });
+
+  it('cuts the sessions of an agent deleted with its routes, and no longer knows its domain', async () => {
+    const { agent } = await agentServing('Deleted', 'deleted.example.test');
+    const player = await livePlayer('deleted.example.test', 'Goner');
+    await system.api.ok('DELETE', `/api/agents/${agent.ID}?cascade=true`);
+    const answered = Date.now();
+    const { at } = await within(player.ended, 3000, 'the live connection to close after deleting the agent');
+    expect(at - answered).toBeLessThan(1000);
+    const status = await mcPing('deleted.example.test', system.playerPort);
+    expect(textOf(status.description)).toBe(DEFAULT_TEXTS.motdNoRoute);
+  });
 });

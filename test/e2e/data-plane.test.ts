@@ -213,6 +213,20 @@ describe('a route through Hub, Gate and a push-mode Link (TLS tunnel)', () => {
     await system.api.deleteRoute(route.ID);
   });
 
+  it('serves 40 players connecting at once, well past the pool of pre-opened channels', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 40 }, () => mcPing('play.example.test', system.playerPort).then((s) => textOf(s.description))),
+    );
+    expect(results.filter((m) => m === 'Backend MOTD xyz')).toHaveLength(40);
+    const players = Array.from({ length: 8 }, (_, i) => connectPlayer('play.example.test', system.playerPort, `Crowd${i}`));
+    try {
+      const greetings = await within(Promise.all(players.map((p) => p.chat)), 15_000, 'eight greetings');
+      expect(greetings.sort()).toEqual(players.map((_, i) => `welcome Crowd${i}`).sort());
+    } finally {
+      for (const p of players) p.end();
+    }
+  });
+
   it('stops new connections to a route as soon as the API has deleted it', async () => {
     const route = await system.api.createRoute({
       domain: 'short-lived.example.org',

@@ -73,7 +73,9 @@ export async function startGate(
     listen: { host: '127.0.0.1', port: 0 },
     tunnelListen: { host: '127.0.0.1', port: 0 },
     dataDir,
-    presenceIntervalMs: 200,
+    // Presence lapses after three missed heartbeats, and a lapsed Gate is taken out of every
+    // Link's view: keep the TTL well above the stalls of a loaded test machine.
+    presenceIntervalMs: 1000,
     trafficFlushMs: 200,
     // Every test connection comes from 127.0.0.1: the per-address limits are not under test here.
     statusRate: { perSecond: 1000, burst: 1000 },
