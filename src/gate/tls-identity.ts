@@ -11,6 +11,7 @@ export interface TlsIdentity {
   readonly fingerprint: string;
 }
 
+/** Where the identity comes from: operator PEM files, or a pair kept in the data directory. */
 export interface TlsIdentityOptions {
   /** Where a generated pair is kept (`gate-key.pem`, `gate-cert.pem`). */
   readonly dataDir: string;

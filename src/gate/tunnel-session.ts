@@ -4,6 +4,7 @@ import type { TunnelConn } from './tunnel-conn.js';
 /** Why a session ended; `revoked` also cuts the player connections it carries. */
 export type SessionEnd = 'closed' | 'heartbeat' | 'protocol' | 'revoked' | 'shutdown';
 
+/** One authenticated session as the tunnel server hands it over. */
 export interface TunnelSessionOptions {
   readonly id: string;
   readonly agentId: number;

@@ -5,6 +5,7 @@ import { hashToken } from '../shared/token-hash.js';
 import { checkLinkView } from './view-check.js';
 import type { ViewSource } from './view-source.js';
 
+/** What the redis-mode view source needs. */
 export interface BusFollowerOptions {
   readonly bus: Bus;
   /** The agent token; only its SHA-256 is used, as the bus key. */

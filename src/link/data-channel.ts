@@ -9,6 +9,7 @@ import { dialGate } from './gate-dial.js';
 import { relay } from './relay.js';
 import { dialTarget } from './target-dial.js';
 
+/** One data channel: the session it belongs to and the callbacks that keep the pool count. */
 export interface DataChannelOptions {
   readonly endpoint: GateEndpoint;
   readonly sessionId: string;

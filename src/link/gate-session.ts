@@ -14,6 +14,7 @@ import type { LinkConfig } from './link-config.js';
 /** Extra channels a single wantChannels may ask for. */
 const MAX_EXTRA_CHANNELS = 16;
 
+/** What a session with one Gate needs from the Link. */
 export interface GateSessionOptions {
   readonly endpoint: GateEndpoint;
   readonly config: LinkConfig;

@@ -19,6 +19,7 @@ export interface LinkConfig {
   readonly backoffMaxMs: number;
 }
 
+/** A Link configuration before defaults: only the token is required. */
 export type LinkConfigInput = Partial<LinkConfig> & { readonly token: string };
 
 /** Check a Link configuration once and freeze it. Throws LINK_ERR_CONFIG. */

@@ -18,6 +18,7 @@ export interface Link {
   close(): Promise<void>;
 }
 
+/** What `createLink` needs: its checked config, a logger, and where its view comes from. */
 export interface CreateLinkOptions {
   readonly config: LinkConfig;
   readonly log: Logger;

@@ -13,6 +13,7 @@ import type { ViewSource } from './view-source.js';
 /** A pushed view is small; anything bigger is not from the Hub. */
 const MAX_BODY_BYTES = 1024 * 1024;
 
+/** Where the push listener listens and the key it checks signatures with. */
 export interface PushListenerOptions {
   /** The agent token: the HMAC key of every push. Never logged. */
   readonly token: string;

@@ -20,6 +20,7 @@ export const TunnelTag = {
   openFailed: 0x13,
 } as const;
 
+/** The `type` of a tunnel message. */
 export type TunnelMessageType = keyof typeof TunnelTag;
 
 /** Gate → Link, first frame on every connection: a fresh nonce a data channel must sign. */
@@ -62,6 +63,7 @@ export interface PingMessage {
   readonly type: 'ping';
   readonly time: number;
 }
+/** Answer to a Ping. */
 export interface PongMessage {
   readonly type: 'pong';
   readonly time: number;
