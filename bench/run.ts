@@ -3,6 +3,7 @@ import { cpus, release, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { buildForBench } from './build.js';
 import { updateDocs } from './docs.js';
 import { startGatelink } from './gatelink.js';
 import { ensureHaproxy, haproxyVersion, startHaproxyChain } from './haproxy.js';
@@ -109,16 +110,18 @@ async function main(): Promise<number> {
         note('haproxy', 'skipped: haproxy is not installed and could not be installed');
       }
     }
+    let entry: string | undefined;
     for (const key of ['gatelink', 'gatelink-tls'] as const) {
       if (!wanted.includes(key)) continue;
       try {
+        entry ??= values.source ? join(ROOT, 'src', 'cli', 'main.ts') : await buildForBench(ROOT);
         const path = await startGatelink({
           key,
           tls: key === 'gatelink-tls',
           backendPort: backendPort(key),
           work: join(work, key),
           root: ROOT,
-          fromSource: values.source,
+          entry,
           cpuProfDir: values['cpu-prof'] ? join(ROOT, '.bench', 'profiles') : undefined,
           log: say,
         });
