@@ -104,6 +104,18 @@ describe.each(DATABASE_KINDS)('HTTP edges, logs and system endpoints on %s', (ki
     });
   });
 
+  it('returns 100 entries by default and at most 1000', async () => {
+    for (let i = 0; i < 110; i += 10) {
+      await Promise.all(
+        Array.from({ length: 10 }, (_, j) => t.call('POST', '/api/tokens', { label: `t${i + j}` })),
+      );
+    }
+    expect((await t.call('GET', '/api/logs')).json()).toHaveLength(100);
+    const capped = (await t.call('GET', '/api/logs?limit=5000')).json();
+    expect(capped.length).toBeGreaterThan(100);
+    expect(capped.length).toBeLessThanOrEqual(1000);
+  });
+
   it('answers stats and gates through the runtime', async () => {
     const stats = await t.call('GET', '/api/stats');
     expect(stats.statusCode).toBe(200);

@@ -54,7 +54,7 @@ export async function createHub({
   onAdminCreated,
   runtimeFactory = createHubRuntime,
 }: CreateHubOptions): Promise<Hub> {
-  const hubDb = await openDatabase(config.databaseUrl);
+  const hubDb = await openDatabase(config.databaseUrl, log);
   let runtime: HubRuntime | undefined;
   try {
     const { db } = hubDb;

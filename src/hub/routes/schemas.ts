@@ -121,7 +121,13 @@ export const LogEntry = Type.Object({
 });
 
 export const LogsQuery = Type.Object({
-  limit: Type.Integer({ minimum: 1, default: 100, description: 'Entries to return; at most 1000' }),
+  limit: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      default: 100,
+      description: 'Entries to return (default 100, capped at 1000)',
+    }),
+  ),
   level: Type.Optional(
     Type.Union([Type.Literal('info'), Type.Literal('warn'), Type.Literal('error')]),
   ),

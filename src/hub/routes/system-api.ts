@@ -34,7 +34,7 @@ export function systemApi({ db, runtime }: HubServices): FastifyPluginAsyncTypeb
       },
       async (request) =>
         listLogs(db, {
-          limit: Math.min(request.query.limit, MAX_LOG_LIMIT),
+          limit: Math.min(request.query.limit ?? 100, MAX_LOG_LIMIT),
           level: request.query.level,
           source: request.query.source,
           afterId: request.query.after_id,

@@ -40,7 +40,19 @@ export async function createTestDatabase(
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
+    // Plain DROP first: closing pools may still be saying goodbye; FORCE only as a last resort,
+    // since it kills sessions mid-close.
     drop: () =>
-      admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+      admin(async (c) => {
+        for (let i = 0; i < 20; i++) {
+          try {
+            await c.query(`DROP DATABASE IF EXISTS ${name}`);
+            return;
+          } catch {
+            await new Promise((r) => setTimeout(r, 100));
+          }
+        }
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      }),
   };
 }
