@@ -139,6 +139,29 @@ describe.each(DATABASE_KINDS)('routes API on %s', (kind) => {
     });
   });
 
+  it('gives a domain to exactly one of many concurrent creators', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        t.call('POST', '/api/routes', route({ domain: 'race.example.com' })),
+      ),
+    );
+    const codes = results.map((r) => r.statusCode).sort();
+    expect(codes).toEqual([201, ...Array(9).fill(409)]);
+  });
+
+  it('bumps the config version once per change under concurrent writes', async () => {
+    await t.hub.runtime.idle();
+    const before = (await t.bus.readConfig())?.version ?? 0;
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        t.call('POST', '/api/routes', route({ domain: `burst-${i}.example.com` })),
+      ),
+    );
+    expect(results.every((r) => r.statusCode === 201)).toBe(true);
+    await t.hub.runtime.idle();
+    expect((await t.bus.readConfig())?.version).toBe(before + 12);
+  });
+
   it('serves a fresh list after a change (cache follows the config version)', async () => {
     const first = (await t.call('GET', '/api/routes')).json();
     await t.call('POST', '/api/routes', route({ domain: 'cache.example.com' }));
