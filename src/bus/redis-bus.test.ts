@@ -339,6 +339,7 @@ describe('redis bus: a Redis server that restarts empty', () => {
     const hash = 'cc'.repeat(32);
     const views: number[] = [];
     link.watchLinkView(hash, (v) => views.push(v?.version ?? -1));
+    await eventually(() => views.length === 1, 'no view yet');
     await hub.publishConfig(snapshot(5));
     await hub.publishLinkView(hash, linkView(5));
     await gate.announceGate(gatePresence('eu-1'), 60_000);
