@@ -609,6 +609,9 @@ async function startRedis(
   probe.on('error', () => undefined);
   try {
     await eventually(() => probe.status === 'ready', 'the private redis to start', 5000);
+  } catch (err) {
+    child.kill('SIGKILL'); // never leave a server behind when the test gives up on it
+    throw err;
   } finally {
     probe.disconnect();
   }
