@@ -67,6 +67,10 @@ describe('gatelink all + gatelink link, as an operator runs them', () => {
 
     expect(await link.stop()).toBe(0);
     await waitFor(async () => !(await api.getAgent(agent.ID)).online, { timeoutMs: 10_000, what: 'the agent offline' });
+    // Nothing alarming on the operator's console for two ordinary player connections.
+    const warnings = (text: string) => text.split('\n').filter((l) => /Warning:/.test(l));
+    expect(warnings(all.output())).toEqual([]);
+    expect(warnings(link.output())).toEqual([]);
   });
 
   it('stops cleanly on SIGTERM', async () => {

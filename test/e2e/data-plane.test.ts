@@ -227,6 +227,20 @@ describe('a route through Hub, Gate and a push-mode Link (TLS tunnel)', () => {
     }
   });
 
+  it('relays players over TLS tunnels without a process warning per connection', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+    process.on('warning', onWarning);
+    try {
+      for (let i = 0; i < 5; i++) await mcPing('play.example.test', system.playerPort);
+      // Warnings are emitted on the next tick.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).toEqual([]);
+  });
+
   it('stops new connections to a route as soon as the API has deleted it', async () => {
     const route = await system.api.createRoute({
       domain: 'short-lived.example.org',
