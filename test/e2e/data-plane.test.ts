@@ -241,6 +241,19 @@ describe('a route through Hub, Gate and a push-mode Link (TLS tunnel)', () => {
     expect(warnings).toEqual([]);
   });
 
+  it('resolves a target host name on the Link side', async () => {
+    const route = await system.api.createRoute({
+      domain: 'named.example.org',
+      target_ip: 'localhost',
+      target_port: backend.port,
+      agent_id: main.agent.ID,
+    });
+    await waitFor(async () => textOf((await mcPing('named.example.org', system.playerPort)).description) === 'Backend MOTD xyz', {
+      what: 'the route with a host name target',
+    });
+    await system.api.deleteRoute(route.ID);
+  });
+
   it('stops new connections to a route as soon as the API has deleted it', async () => {
     const route = await system.api.createRoute({
       domain: 'short-lived.example.org',
@@ -281,7 +294,7 @@ describe('what the Hub API reports about the data plane', () => {
     const routes = await system.api.ok<Array<{ ID: number; domain: string }>>('GET', '/api/routes');
     const play = routes.find((r) => r.domain === 'play.example.test')!;
     type Row = { route_id?: number; agent_id?: number; gate_id?: string; connections: number; bytes_in: number; bytes_out: number; active: number };
-    type Stats = { errors: number; connections_total: number; bytes_in: number; bytes_out: number; gates_online: number; agents_online: number; by_route: Row[]; by_agent: Row[]; by_gate: Row[] };
+    type Stats = { connections_active: number; errors: number; connections_total: number; bytes_in: number; bytes_out: number; gates_online: number; agents_online: number; by_route: Row[]; by_agent: Row[]; by_gate: Row[] };
     const read = () => system.api.ok<Stats>('GET', '/api/stats');
     const initial = await read();
     const before = initial.by_route.find((r) => r.route_id === play.ID)?.connections ?? 0;
@@ -290,6 +303,8 @@ describe('what the Hub API reports about the data plane', () => {
     for (let i = 0; i < 3; i++) await mcPing('play.example.test', system.playerPort);
     const player = connectPlayer('play.example.test', system.playerPort, 'Counter');
     await within(player.chat, 8000, 'welcome message');
+    // Live connections reach the Hub with the Gate's next heartbeat.
+    await waitFor(async () => (await read()).connections_active >= 1, { what: 'an active connection in /api/stats' });
     player.end();
 
     const stats = await waitFor(
