@@ -462,8 +462,30 @@ describe('redis bus: credentials and ACLs', () => {
     await expect(wrong.readConfig()).rejects.toThrow();
 
     const right = await bus(prefix, { url: urlFor(user, 'right-horse-battery') });
+    const seen: number[] = [];
+    wrong.watchConfig((s) => seen.push(s.version));
     await right.publishConfig(snapshot(1));
     expect((await right.readConfig())?.version).toBe(1);
+
+    // Fixing the user on the Redis side is enough: the running bus gets in on its next retry.
+    await admin.call('ACL', 'SETUSER', user, '>wr0ng-staple-secret');
+    await eventually(() => seen.includes(1), 'the retrying bus to read the config', 5000);
+    expect(lines.some((l) => l.includes('redis connection established'))).toBe(true);
+  });
+
+  it('closes every connection it opened', async () => {
+    const name = `gltest-${randomBytes(3).toString('hex')}`;
+    const b = await createRedisBus({
+      url: REDIS_URL_TEST,
+      prefix: newPrefix('close'),
+      log: silentLogger(),
+      clientName: name,
+    });
+    b.watchConfig(() => undefined);
+    b.watchLogs(() => undefined);
+    await eventuallyAsync(async () => (await clientIds(name)).length === 3, 'three connections');
+    await b.close();
+    await eventuallyAsync(async () => (await clientIds(name)).length === 0, 'none left', 2000);
   });
 
   it('works under the documented least-privilege ACL of each role', async () => {
