@@ -55,7 +55,7 @@ describe.each(DATABASE_KINDS)(
       }>;
       const cli = tokens.find((x) => x.label === 'cli');
       expect(Date.parse(cli?.expires_at ?? '') - Date.now()).toBeGreaterThan(364 * 24 * 3600_000);
-    });
+    }, 60_000);
 
     it('changes the password while the Hub runs and ends earlier sessions', async () => {
       const session = (
@@ -70,22 +70,26 @@ describe.each(DATABASE_KINDS)(
       expect((await api('/api/routes', session)).status).toBe(401);
       expect((await login('hub_admin', 'first-password')).status).toBe(401);
       expect((await login('hub_admin', 'second-password')).status).toBe(200);
-    });
+    }, 60_000);
 
     it('refuses an unknown user and a malformed argument with a clear message', async () => {
-      const unknown = await runHubScript(['-change-password', 'ghost:some-password'], env);
-      expect(unknown.code).not.toBe(0);
-      expect(unknown.stderr).toContain('unknown user: ghost');
-      const noToken = await runHubScript(['-gen-token', 'ghost'], env);
-      expect(noToken.code).not.toBe(0);
-      expect(noToken.stdout).toBe('');
-      expect(noToken.stderr).toContain('unknown user: ghost');
-      for (const bad of ['hub_admin', ':pw-pw-pw-pw', 'hub_admin:']) {
-        const res = await runHubScript(['-change-password', bad], env);
+      const [unknown, noToken, ...malformed] = await Promise.all([
+        runHubScript(['-change-password', 'ghost:some-password'], env),
+        runHubScript(['-gen-token', 'ghost'], env),
+        ...['hub_admin', ':pw-pw-pw-pw', 'hub_admin:'].map((bad) =>
+          runHubScript(['-change-password', bad], env),
+        ),
+      ]);
+      expect(unknown?.code).not.toBe(0);
+      expect(unknown?.stderr).toContain('unknown user: ghost');
+      expect(noToken?.code).not.toBe(0);
+      expect(noToken?.stdout).toBe('');
+      expect(noToken?.stderr).toContain('unknown user: ghost');
+      for (const res of malformed) {
         expect(res.code).not.toBe(0);
         expect(res.stderr).toContain('<user>:<password>');
         expect(res.stderr).not.toContain('    at ');
       }
-    });
+    }, 90_000);
   },
 );
