@@ -1,7 +1,7 @@
 /**
  * One Gate killed (SIGKILL) in a two-Gate network of separate processes over real Redis: the
  * player on the other Gate keeps playing and new players there keep getting through; when the
- * Gate comes back (same id, data directory and ports) the Link is back on it within 3 s.
+ * Gate comes back (same id, data directory and ports) its redis- and push-mode Links are back on it within 3 s.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type mc from 'minecraft-protocol';
@@ -9,7 +9,7 @@ import { Cluster, SHARED_REDIS_URL, uniquePrefix, type GatePart, type HubPart } 
 import type { PartProcess } from './cluster/part-process.js';
 import { loginProbe, startEchoBackend, type EchoBackend } from './cluster/probes.js';
 import { dropPrefix } from './cluster/redis-prefix.js';
-import { sleep, waitFor } from './cluster/wait.js';
+import { freePort, sleep, waitFor } from './cluster/wait.js';
 import { connectPlayer, startMinecraftBackend, within, type MinecraftBackend, type Player } from './support/minecraft.js';
 
 /** Logins through `port` every `everyMs` until stopped; counts what was not relayed. */
@@ -40,13 +40,15 @@ async function chatReaches(backend: MinecraftBackend, player: Player, text: stri
   await within(got, 5000, `chat "${text}" to the player`);
 }
 
+const LINK_IDS = ['link-redis', 'link-push'];
+
 describe('a Gate killed with SIGKILL (processes, real Redis)', () => {
   const prefix = uniquePrefix('failure-gate');
   const cluster = new Cluster(SHARED_REDIS_URL, prefix);
   let hub: HubPart;
   let gateA: GatePart;
   let gateB: GatePart;
-  let link: PartProcess;
+  let links: PartProcess[] = [];
   let echo: EchoBackend;
   let game: MinecraftBackend;
 
@@ -57,10 +59,13 @@ describe('a Gate killed with SIGKILL (processes, real Redis)', () => {
     const agent = await hub.api.createAgent({ name: 'gate-kill', mode: 'redis' });
     await hub.api.createRoute({ domain: 'echo.example.com', target_ip: '127.0.0.1', target_port: echo.port, agent_id: agent.ID });
     await hub.api.createRoute({ domain: 'mc.example.com', target_ip: '127.0.0.1', target_port: game.port, agent_id: agent.ID });
-    link = cluster.startRedisLink(agent.token, 'link-1');
-    await Promise.all(
-      [gateA, gateB].map((g) => g.proc.waitForLog('link connected', { fields: { linkId: 'link-1' }, timeoutMs: 20_000 })),
-    );
+    const pushPort = await freePort();
+    const pushAgent = await hub.api.createAgent({ name: 'gate-kill-push', mode: 'push', push_url: `http://127.0.0.1:${pushPort}` });
+    await hub.api.createRoute({ domain: 'push.example.com', target_ip: '127.0.0.1', target_port: echo.port, agent_id: pushAgent.ID });
+    links = [cluster.startRedisLink(agent.token, 'link-redis'), cluster.startPushLink(pushAgent.token, 'link-push', pushPort)];
+    for (const gate of [gateA, gateB]) {
+      for (const linkId of LINK_IDS) await gate.proc.waitForLog('link connected', { fields: { linkId }, timeoutMs: 30_000 });
+    }
   });
 
   afterAll(async () => {
@@ -69,7 +74,7 @@ describe('a Gate killed with SIGKILL (processes, real Redis)', () => {
     await dropPrefix(SHARED_REDIS_URL, prefix);
   });
 
-  it('keeps players on the other Gate playing, and the Link is back within 3 s of each return', async () => {
+  it('keeps players on the other Gate playing, and the Links are back within 3 s of each return', async () => {
     const player = connectPlayer('mc.example.com', gateB.playerPort, 'Stayer');
     await within(player.chat, 10_000, 'the welcome message on Gate B');
     await waitFor(async () => (await loginProbe(gateB.playerPort, 'echo.example.com')).relayed, { what: 'Gate B relaying' });
@@ -86,26 +91,30 @@ describe('a Gate killed with SIGKILL (processes, real Redis)', () => {
       await sleep(downMs);
       gateA = await cluster.restartGate(gateA);
       const listening = gateA.proc.find('gate listening')[0]!.time!;
-      const connected = await gateA.proc.waitForLog('link connected', { fields: { linkId: 'link-1' }, timeoutMs: 20_000 });
-      reconnects.push(connected.time! - listening);
+      for (const linkId of LINK_IDS) {
+        const connected = await gateA.proc.waitForLog('link connected', { fields: { linkId }, timeoutMs: 20_000 });
+        reconnects.push(connected.time! - listening);
+      }
       expect(linesBefore).toBeGreaterThan(0);
-      await waitFor(async () => (await loginProbe(gateA.playerPort, 'echo.example.com')).relayed, {
-        timeoutMs: 5000,
-        what: 'the restarted Gate relaying',
-      });
+      for (const domain of ['echo.example.com', 'push.example.com']) {
+        await waitFor(async () => (await loginProbe(gateA.playerPort, domain)).relayed, {
+          timeoutMs: 5000,
+          what: `the restarted Gate relaying ${domain}`,
+        });
+      }
     }
 
     const { attempts, failures } = await loop.stop();
     await chatReaches(game, player, 'the end');
     console.info(
-      `[figures] gate SIGKILL: Link back on the restarted Gate ${reconnects.map((ms) => `${ms} ms`).join(' / ')} after it listened ` +
-        `(restart at once / after 3.5 s / after 8 s); ${attempts} logins on the other Gate meanwhile, ${failures.length} failed`,
+      `[figures] gate SIGKILL: Links (redis, push) back on the restarted Gate ${reconnects.map((ms) => `${ms} ms`).join(' / ')} after it listened ` +
+        `(restart at once, after 3.5 s, after 8 s); ${attempts} logins on the other Gate meanwhile, ${failures.length} failed`,
     );
     expect(player.isEnded()).toBe(false);
     expect(failures).toEqual([]);
     expect(attempts).toBeGreaterThan(20);
     for (const ms of reconnects) expect(ms).toBeLessThanOrEqual(3000);
     player.end();
-    expect(link.exit).toBeNull();
+    for (const link of links) expect(link.exit).toBeNull();
   }, 80_000);
 });
