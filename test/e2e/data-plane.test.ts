@@ -22,7 +22,10 @@ import {
   handshake,
   loginStart,
   parseProxyV2,
+  packet,
   rawConnect,
+  readMcString,
+  splitPackets,
   startEchoBackend,
   startRecordingBackend,
   type RecordingBackend,
@@ -102,6 +105,18 @@ describe('a route through Hub, Gate and a push-mode Link (TLS tunnel)', () => {
     expect(login).toEqual({ joined: false, disconnect: DEFAULT_TEXTS.kickNoRoute });
   });
 
+  it('answers a status exchange sent in one segment for an unknown host: response, then the pong', async () => {
+    const payload = Buffer.from('0123456789abcdef', 'hex');
+    const all = Buffer.concat([handshake('nobody.unknown.test', { nextState: 1 }), packet(0x00, Buffer.alloc(0)), packet(0x01, payload)]);
+    const client = await rawConnect(system.playerPort, [all]);
+    await within(client.closed, 3000, 'the Gate to answer and close');
+    const packets = splitPackets(client.received());
+    expect(packets.map((p) => p.id)).toEqual([0x00, 0x01]);
+    const status = JSON.parse(readMcString(packets[0]!.body)) as { description: unknown };
+    expect(textOf(status.description)).toBe(DEFAULT_TEXTS.motdNoRoute);
+    expect(packets[1]!.body.equals(payload)).toBe(true);
+  });
+
   it('answers for a route whose target is down: offline MOTD with a pong, and a login disconnect', async () => {
     const status = await mcPing('down.example.test', system.playerPort);
     expect(textOf(status.description)).toBe(textOf({ text: DEFAULT_TEXTS.motdOffline }));
@@ -132,6 +147,23 @@ describe('a route through Hub, Gate and a push-mode Link (TLS tunnel)', () => {
       await waitFor(() => raw.connections.length > before, { what: 'a backend connection' });
       const got = await raw.waitBytes(before, sent.length);
       expect(got.equals(sent)).toBe(true);
+    } finally {
+      client.socket.destroy();
+    }
+  });
+
+  it('routes a handshake that arrives one byte at a time and forwards every byte', async () => {
+    const before = raw.connections.length;
+    const sent = Buffer.concat([handshake('forge.example.test\0FML2\0', { nextState: 2 }), loginStart('Slowpoke')]);
+    const client = await rawConnect(system.playerPort, []);
+    try {
+      client.socket.setNoDelay(true);
+      for (const byte of sent) {
+        client.socket.write(Buffer.from([byte]));
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      await waitFor(() => raw.connections.length > before, { what: 'a backend connection' });
+      expect((await raw.waitBytes(before, sent.length)).equals(sent)).toBe(true);
     } finally {
       client.socket.destroy();
     }

@@ -205,3 +205,36 @@ export async function startEchoBackend(trailer = '|bye'): Promise<{ port: number
       }),
   };
 }
+
+/** Read a VarInt at `offset`; null when the buffer ends first. */
+function readVarInt(buf: Buffer, offset: number): { value: number; size: number } | null {
+  let value = 0;
+  for (let i = 0; i < 5; i++) {
+    if (offset + i >= buf.length) return null;
+    const byte = buf[offset + i]!;
+    value |= (byte & 0x7f) << (7 * i);
+    if ((byte & 0x80) === 0) return { value, size: i + 1 };
+  }
+  throw new Error('VarInt longer than 5 bytes');
+}
+
+/** Split uncompressed Minecraft packets: id and body of each complete one. */
+export function splitPackets(buf: Buffer): Array<{ id: number; body: Buffer }> {
+  const out: Array<{ id: number; body: Buffer }> = [];
+  let offset = 0;
+  for (;;) {
+    const length = readVarInt(buf, offset);
+    if (!length || offset + length.size + length.value > buf.length) return out;
+    const start = offset + length.size;
+    const id = readVarInt(buf, start)!;
+    out.push({ id: id.value, body: buf.subarray(start + id.size, start + length.value) });
+    offset = start + length.value;
+  }
+}
+
+/** The Minecraft string (VarInt length, UTF-8) at the start of `buf`. */
+export function readMcString(buf: Buffer): string {
+  const length = readVarInt(buf, 0);
+  if (!length) throw new Error('truncated string');
+  return buf.subarray(length.size, length.size + length.value).toString('utf8');
+}
