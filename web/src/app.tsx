@@ -27,11 +27,13 @@ export function App() {
   const next = query.get('next');
 
   // Signed out: the sign-in form, remembering the page. Signed in: back to that page.
+  // Reads the live location, not the render's, so a repeated run never nests `next`.
   useEffect(() => {
-    if (!signedIn && path !== '/login') {
-      navigate(`/login?next=${encodeURIComponent(location.pathname + location.search)}`, { replace: true });
-    } else if (signedIn && path === '/login') {
-      navigate(safeNext(next), { replace: true });
+    const here = location.pathname;
+    if (!signedIn && here !== '/login') {
+      navigate(`/login?next=${encodeURIComponent(here + location.search)}`, { replace: true });
+    } else if (signedIn && here === '/login') {
+      navigate(safeNext(new URLSearchParams(location.search).get('next')), { replace: true });
     }
   }, [signedIn, path, next]);
 

@@ -19,6 +19,8 @@ export function Dialog({ title, onClose, children, wide }: DialogProps) {
     if (!d) return;
     const opener = document.activeElement as HTMLElement | null;
     if (!d.open) d.showModal();
+    // showModal focuses the first control (the close button); start where the form wants instead.
+    d.querySelector<HTMLElement>('[data-autofocus]')?.focus();
     const onCancel = (e: Event): void => {
       e.preventDefault();
       closeRef.current();
@@ -70,10 +72,11 @@ export function ConfirmDialog({ title, children, confirmLabel, danger, busy, err
           </div>
         )}
         <div className="actions">
-          <button type="button" className="btn" onClick={onClose}>
+          {/* Destructive actions start on Cancel, so a stray Enter does no harm. */}
+          <button type="button" className="btn" onClick={onClose} data-autofocus={danger ? true : undefined}>
             Cancel
           </button>
-          <button type="submit" className={`btn ${danger ? 'btn--danger' : 'btn--primary'}`} disabled={busy} autoFocus>
+          <button type="submit" className={`btn ${danger ? 'btn--danger' : 'btn--primary'}`} disabled={busy} data-autofocus={danger ? undefined : true}>
             {busy ? 'Working…' : confirmLabel}
           </button>
         </div>

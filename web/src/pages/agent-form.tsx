@@ -67,7 +67,7 @@ export function AgentForm({ agent, onSaved, onClose }: AgentFormProps) {
           value={draft.name}
           onChange={(e) => patch({ name: e.target.value })}
           error={fieldError(error, 'name')}
-          autoFocus
+          data-autofocus
         />
         <fieldset className={`field${modeError ? ' field--invalid' : ''}`}>
           <legend>How the Link gets its configuration</legend>

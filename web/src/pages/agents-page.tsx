@@ -18,6 +18,11 @@ type Pending =
   | { kind: 'delete'; agent: Agent; cascade: boolean }
   | { kind: 'token'; agent: Agent; title: string };
 
+function cascadeLabel(count: number | undefined): string {
+  if (count === 1) return 'Delete agent and its route';
+  return count ? `Delete agent and its ${count} routes` : 'Delete agent and its routes';
+}
+
 /** The agents page; the open form lives in the URL (`?edit=new`, `?edit=5`). */
 export function AgentsPage() {
   const { query } = useLocation();
@@ -206,7 +211,7 @@ export function AgentsPage() {
       {pending?.kind === 'delete' && (
         <ConfirmDialog
           title="Delete agent?"
-          confirmLabel={pending.cascade ? `Delete agent and its ${routeCount.get(pending.agent.ID) ?? ''} routes`.replace('  ', ' ') : 'Delete agent'}
+          confirmLabel={pending.cascade ? cascadeLabel(routeCount.get(pending.agent.ID)) : 'Delete agent'}
           danger
           busy={busy}
           error={dialogError}
@@ -226,7 +231,7 @@ export function AgentsPage() {
             <Secret label={`Token of ${pending.agent.name}`} value={pending.agent.token} revealed />
             <CommandBox label="Start the Link" command={linkCommand(pending.agent)} />
             <div className="actions">
-              <button type="button" className="btn btn--primary" onClick={() => setPending(undefined)} autoFocus>
+              <button type="button" className="btn btn--primary" onClick={() => setPending(undefined)} data-autofocus>
                 Done
               </button>
             </div>

@@ -89,7 +89,7 @@ export function RouteForm({ route, agents, onSaved, onClose }: RouteFormProps) {
           value={draft.domain}
           onChange={(e) => patch({ domain: e.target.value })}
           error={fieldError(error, 'domain')}
-          autoFocus
+          data-autofocus
           wide
         />
         <TextField

@@ -195,7 +195,7 @@ function TokensPanel() {
             <p>Copy it now: the Hub shows this token only once.</p>
             <Secret label={`API token ${created.label ?? ''}`.trim()} value={created.token} revealed />
             <div className="actions">
-              <button type="button" className="btn btn--primary" onClick={() => setCreated(undefined)} autoFocus>
+              <button type="button" className="btn btn--primary" onClick={() => setCreated(undefined)} data-autofocus>
                 Done
               </button>
             </div>
