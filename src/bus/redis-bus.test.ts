@@ -127,6 +127,34 @@ describe('redis bus: values it did not write', () => {
     expect(seen).toEqual([1, 3]);
   });
 
+  it('warns, naming the key, when the config key holds another type, and recovers once it is fixed', async () => {
+    const prefix = newPrefix('wrongtype');
+    const { log, lines } = capturingLogger();
+    const publisher = await bus(prefix);
+    const follower = await bus(prefix, { log, checkIntervalMs: 200 });
+    const seen: number[] = [];
+    follower.watchConfig((s) => seen.push(s.version));
+    await publisher.publishConfig(snapshot(1));
+    await eventually(() => seen.length === 1, 'version 1');
+
+    await admin.del(`${prefix}config`);
+    await admin.set(`${prefix}config`, 'a string where a hash belongs');
+    await admin.publish(`${prefix}config`, 'x');
+    await eventually(
+      () =>
+        lines.some((l) => l.includes('"level":40') && l.includes(`cannot read ${prefix}config`)),
+      'a warning naming the key',
+    );
+    await sleep(600);
+    // Repeated failures of the periodic check are not repeated in the log.
+    expect(lines.filter((l) => l.includes('cannot read')).length).toBe(1);
+
+    await admin.del(`${prefix}config`);
+    await publisher.publishConfig(snapshot(2));
+    await eventually(() => seen.includes(2), 'version 2 once the key is fixed');
+    expect(seen).toEqual([1, 2]);
+  });
+
   it('drops only the malformed routes and agents of a snapshot', async () => {
     const prefix = newPrefix('partial');
     const { log, lines } = capturingLogger();

@@ -134,7 +134,7 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
     read: WatchRead,
     timer: 'slow' | 'fast',
   ): Unsubscribe => {
-    const refresher = createRefresher(read, log, what);
+    const refresher = createRefresher(read, log, what, channel);
     if (timer === 'slow') slow.add(refresher);
     else fast.add(refresher);
     const off = subscribe(channel, () => refresher.run(true));

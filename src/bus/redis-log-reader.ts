@@ -72,6 +72,8 @@ export function startLogReader({
     }
   };
 
+  let lastWarning = '';
+  let lastWarningAt = 0;
   const done = (async () => {
     let groupReady = false;
     while (!stopped) {
@@ -86,7 +88,14 @@ export function startLogReader({
         const message = (err as Error).message;
         // The stream or group vanished (Redis restarted empty, or someone deleted it).
         if (/NOGROUP/.test(message)) groupReady = false;
-        else log.debug({ err: message }, 'redis bus: log stream read failed; retrying');
+        else if ((err as Error).name !== 'ReplyError') {
+          log.debug({ err: message }, 'redis bus: log stream read failed; retrying');
+        } else if (message !== lastWarning || Date.now() - lastWarningAt > 60_000) {
+          // The key holds something else, or the ACL refuses: the operator has to act.
+          log.warn({ err: message, key: stream }, `redis bus: cannot read ${stream}; retrying`);
+          lastWarning = message;
+          lastWarningAt = Date.now();
+        }
         await new Promise((r) => setTimeout(r, 500));
       }
     }
