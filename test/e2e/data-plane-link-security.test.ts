@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTlsIdentity } from '../../src/gate/tls-identity.js';
-import { startPushLink, startSystem, type StartedLink, type System } from './support/in-process.js';
+import { startPushLink, startSystem, UNREACHABLE_PUSH_URL, type StartedLink, type System } from './support/in-process.js';
 import { connectPlayer, mcPing, startMinecraftBackend, textOf, within, type MinecraftBackend } from './support/minecraft.js';
-import { postPush, signedHeaders } from './support/push.js';
+import { postPush, signedHeaders, startPushRecorder } from './support/push.js';
 import { handshake, loginStart, startRecordingBackend, type RecordingBackend } from './support/raw-tcp.js';
 import { sendOpen, startRogueGate, TAG, type RogueGate } from './support/rogue-gate.js';
 import { Cleanup, sleep, waitFor } from './support/wait.js';
@@ -175,5 +175,29 @@ describe('the whole path over plain tunnels', () => {
     }
     const gates = await system.api.ok<Array<{ tls: boolean; fingerprint: string; online: boolean }>>('GET', '/api/gates');
     expect(gates).toEqual([expect.objectContaining({ tls: false, fingerprint: '', online: true })]);
+  });
+
+  it("signs the Hub's own pushes, and the Link refuses one replayed or altered", async () => {
+    const created = await system.api.createAgent({ name: 'Recorded', mode: 'push', push_url: UNREACHABLE_PUSH_URL });
+    const link = await startPushLink(created.token);
+    cleanup.add('recorded link', () => link.close());
+    const recorder = await startPushRecorder(link.pushUrl);
+    cleanup.add('push recorder', () => recorder.close());
+    await system.api.updateAgent(created.ID, { push_url: recorder.url });
+    await system.waitAgentOnline(created.ID);
+
+    const accepted = recorder.pushes.find((p) => p.status === 200)!;
+    expect(accepted.headers['x-gatelink-signature']).toMatch(/^v1=[0-9a-f]{64}$/);
+    expect(accepted.body).not.toContain(created.token);
+    const viewBefore = link.link.view;
+
+    const replayed = await postPush(link.pushUrl, accepted.body, accepted.headers);
+    expect(replayed).toEqual({ status: 409, body: expect.objectContaining({ code: 'LINK_ERR_PUSH_REPLAYED' }) });
+    const altered = accepted.body.replace('"enabled":true', '"enabled":false');
+    expect(altered).not.toBe(accepted.body);
+    const tampered = await postPush(link.pushUrl, altered, accepted.headers);
+    expect(tampered).toEqual({ status: 401, body: expect.objectContaining({ code: 'LINK_ERR_PUSH_BAD_SIGNATURE' }) });
+    expect(link.link.view).toBe(viewBefore);
+    expect((await system.api.getAgent(created.ID)).online).toBe(true);
   });
 });
