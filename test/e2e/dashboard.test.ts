@@ -38,6 +38,12 @@ function dashboardStale(): boolean {
   return newer(join(ROOT, 'web/src')) || statSync(join(ROOT, 'web/index.html')).mtimeMs > built;
 }
 
+/** The embedded default: SQLite and the memory bus, whatever the caller's shell has set. */
+function cleanEnv(): NodeJS.ProcessEnv {
+  const { REDIS_URL: _r, DATABASE_URL: _d, HUB_WEB_ROOT: _w, LINK_TOKEN: _t, ...env } = process.env;
+  return env;
+}
+
 async function freePort(): Promise<number> {
   return new Promise((res, rej) => {
     const srv = createServer();
@@ -60,12 +66,10 @@ async function startHub(): Promise<Hub> {
   const dir = mkdtempSync(join(tmpdir(), 'gatelink-dashboard-'));
   const port = await freePort();
   let out = '';
-  // The embedded default: SQLite in `dir` and the memory bus, whatever the caller's shell has set.
-  const { REDIS_URL: _r, DATABASE_URL: _d, HUB_WEB_ROOT: _w, ...env } = process.env;
   const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'all'], {
     cwd: ROOT,
     env: {
-      ...env,
+      ...cleanEnv(),
       HUB_PORT: String(port),
       HUB_HOST: '127.0.0.1',
       DATA_DIR: dir,
@@ -117,8 +121,9 @@ async function goTo(page: Page, name: string): Promise<void> {
 }
 
 async function shoot(page: Page, name: string): Promise<void> {
-  // Let polls land and charts draw so the picture shows the page as a user sees it.
+  // Let polls land, charts draw and confirmations fade, so the picture shows the page at rest.
   await page.waitForLoadState('networkidle').catch(() => undefined);
+  await expect.poll(() => page.locator('.toast').count(), { timeout: 6000 }).toBe(0).catch(() => undefined);
   await page.waitForTimeout(300);
   await page.screenshot({ path: join(SHOTS, `${name}.png`) });
 }
@@ -129,6 +134,7 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in Chromium against gatelink all', () 
   let context: BrowserContext;
   let page: Page;
   let apiToken: string;
+  let link: ChildProcess | undefined;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
@@ -166,6 +172,7 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in Chromium against gatelink all', () 
   });
 
   afterAll(async () => {
+    link?.kill('SIGKILL');
     await browser?.close();
     if (hub) {
       hub.proc.kill('SIGTERM');
@@ -276,13 +283,35 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in Chromium against gatelink all', () 
     const agent = await apiCall<{ token: string }>(hub, apiToken, 'GET', `/agents/${agentId}`);
     expect(agent.token).toBe(newToken);
     await shown.getByRole('button', { name: 'Done' }).click();
+  });
+
+  it('shows an agent online with its Gate once its Link connects', async () => {
+    const port = await freePort();
+    const card = page.getByRole('article', { name: 'Dedicated server 01' });
+    await card.getByRole('button', { name: 'Edit' }).click();
+    const dialog = page.getByRole('dialog', { name: /Edit/ });
+    await dialog.getByLabel('Push URL').fill(`http://127.0.0.1:${port}`);
+    await dialog.getByRole('button', { name: 'Save agent' }).click();
+    const commandBox = card.locator('.command__text');
+    await expect.poll(() => commandBox.textContent()).toMatch(new RegExp(`--listen 0\\.0\\.0\\.0:${port}$`));
+    const command = (await commandBox.textContent()) ?? '';
+    const token = command.split(' ')[3] ?? '';
+    link = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'link', '--token', token, '--listen', `127.0.0.1:${port}`], {
+      cwd: ROOT,
+      env: cleanEnv(),
+      stdio: 'ignore',
+    });
+    await card.locator('.badge--ok', { hasText: 'online' }).waitFor({ timeout: 20_000 });
+    await expect(card.locator('dd').first().textContent()).resolves.toBe('gate-eu-1');
     await shoot(page, 'agents-desktop');
+    await goTo(page, 'Routes');
+    await page.getByRole('row', { name: /play\.example\.com/ }).locator('.badge--ok').waitFor();
   });
 
   it('offers to delete an agent together with its routes when the Hub says it is in use', async () => {
     const spare = await apiCall<{ ID: number }>(hub, apiToken, 'POST', '/agents', { name: 'Spare', mode: 'redis' });
     await apiCall(hub, apiToken, 'POST', '/routes', { domain: 'spare.example.com', target_ip: '127.0.0.1', target_port: 25565, agent_id: spare.ID });
-    await page.reload();
+    await page.goto('/agents');
     const card = page.getByRole('article', { name: 'Spare' });
     await expect(card.locator('.command__text').textContent()).resolves.toMatch(/^gatelink link --token \S+ --redis <REDIS_URL>$/);
     await card.getByRole('button', { name: 'Delete' }).click();

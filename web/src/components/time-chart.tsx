@@ -18,6 +18,17 @@ interface TimeChartProps {
   series: ChartSeries[];
   format: (v: number) => string;
   height?: number;
+  /** The y axis reaches at least this far, so an idle network draws a flat line, not noise. */
+  minMax?: number;
+  /** Whole numbers only on the y axis (counts). */
+  integer?: boolean;
+}
+
+interface Shape {
+  series: ChartSeries[];
+  format: (v: number) => string;
+  minMax: number;
+  integer: boolean;
 }
 
 function cssVar(name: string): string {
@@ -37,7 +48,9 @@ function axisSize(u: uPlot, values: string[] | null, axisIdx: number, cycleNum: 
   return Math.ceil(size);
 }
 
-function buildOptions(width: number, height: number, series: ChartSeries[], format: (v: number) => string): uPlot.Options {
+const INTEGER_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 1e6, 1e7];
+
+function buildOptions(width: number, height: number, { series, format, minMax, integer }: Shape): uPlot.Options {
   const axis = cssVar('--muted');
   const grid = cssVar('--border');
   const axisStyle = { stroke: axis, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
@@ -46,8 +59,11 @@ function buildOptions(width: number, height: number, series: ChartSeries[], form
     height,
     cursor: { drag: { x: false, y: false } },
     legend: { live: true },
-    scales: { y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
-    axes: [axisStyle, { ...axisStyle, size: axisSize, values: (_u, ticks) => ticks.map(format) }],
+    scales: { y: { range: (_u, _min, max) => [0, Math.max(minMax, (max || 0) * 1.1)] } },
+    axes: [
+      axisStyle,
+      { ...axisStyle, size: axisSize, values: (_u, ticks) => ticks.map(format), ...(integer ? { incrs: INTEGER_STEPS } : {}) },
+    ],
     series: [
       {},
       ...series.map((s) => {
@@ -66,20 +82,20 @@ function buildOptions(width: number, height: number, series: ChartSeries[], form
 }
 
 /** Re-created when the colour scheme changes; data updates go through setData. */
-export function TimeChart({ label, times, series, format, height = 200 }: TimeChartProps) {
+export function TimeChart({ label, times, series, format, height = 200, minMax = 1, integer = false }: TimeChartProps) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
-  const latest = useRef({ times, series, format });
-  latest.current = { times, series, format };
-  const shape = series.map((s) => `${s.label}:${s.color}`).join('|');
+  const latest = useRef({ times, shape: { series, format, minMax, integer } });
+  latest.current = { times, shape: { series, format, minMax, integer } };
+  const shape = `${series.map((s) => `${s.label}:${s.color}`).join('|')}/${minMax}/${integer}`;
 
   useEffect(() => {
     const el = box.current;
     if (!el) return;
     const create = (): void => {
       plot.current?.destroy();
-      const { times: t, series: s, format: f } = latest.current;
-      plot.current = new uPlot(buildOptions(el.clientWidth || 300, height, s, f), [t, ...s.map((x) => x.values)], el);
+      const { times: t, shape: sh } = latest.current;
+      plot.current = new uPlot(buildOptions(el.clientWidth || 300, height, sh), [t, ...sh.series.map((x) => x.values)], el);
     };
     create();
     const resize = new ResizeObserver(() => {

@@ -81,13 +81,13 @@ export function OverviewPage() {
       <div className="charts">
         <div className="panel">
           <h2>Live connections</h2>
-          <TimeChart label="Live connections over the last hour" times={chart.times} series={chart.active} format={(v) => formatNumber(Math.round(v))} />
+          <TimeChart label="Live connections over the last hour" times={chart.times} series={chart.active} format={(v) => formatNumber(Math.round(v))} minMax={5} integer />
         </div>
         <div className="panel">
           <h2>
             Bandwidth <span className="muted small">in: players → servers, out: servers → players</span>
           </h2>
-          <TimeChart label="Bandwidth in and out over the last hour" times={chart.times} series={chart.traffic} format={formatRate} />
+          <TimeChart label="Bandwidth in and out over the last hour" times={chart.times} series={chart.traffic} format={formatRate} minMax={1250} />
         </div>
       </div>
       <div className="panel">
