@@ -5,12 +5,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TEXTS } from '../../src/gate/gate-config.js';
 import { startPushLink, startSystem, type System } from './support/in-process.js';
+import { capturedLogs } from './support/logs.js';
 import { connectPlayer, loginRefusal, mcPing, startMinecraftBackend, textOf, within, type MinecraftBackend, type Player } from './support/minecraft.js';
 import { sleep, waitFor } from './support/wait.js';
 
 let system: System;
 let backend: MinecraftBackend;
 const OFFLINE_MOTD = textOf({ text: DEFAULT_TEXTS.motdOffline });
+/** Agent tokens seen in this file: none may appear in any log line. */
+const tokens: string[] = [];
 
 beforeAll(async () => {
   system = await startSystem({ tunnelTls: true });
@@ -25,6 +28,7 @@ afterAll(async () => {
 /** An agent with its Link and one route to the backend; resolves once a player gets through. */
 async function agentServing(name: string, domain: string) {
   const withLink = await system.addAgentWithLink(name);
+  tokens.push(withLink.agent.token);
   await system.api.createRoute({ domain, target_ip: '127.0.0.1', target_port: backend.port, agent_id: withLink.agent.ID });
   return withLink;
 }
@@ -84,6 +88,7 @@ describe('cutting traffic', () => {
     const rotated = await system.api.resetToken(agent.ID);
     const answered = Date.now();
     expect(rotated.token).not.toBe(agent.token);
+    tokens.push(rotated.token);
 
     const { at } = await within(player.ended, 3000, 'the live connection to close after the token rotation');
     expect(at - answered).toBeLessThan(1000);
@@ -100,6 +105,7 @@ describe('cutting traffic', () => {
     const { agent, link } = await agentServing('Rotated And Restarted', 'rotate2.example.test');
     await livePlayer('rotate2.example.test', 'Before').then((p) => p.end());
     const rotated = await system.api.resetToken(agent.ID);
+    tokens.push(rotated.token);
     await system.waitAgentOnline(agent.ID, false, 3000);
     const port = link.listener.address()!.port;
     await link.close();
@@ -150,5 +156,12 @@ describe('cutting traffic', () => {
     expect(at - answered).toBeLessThan(1000);
     const status = await mcPing('deleted.example.test', system.playerPort);
     expect(textOf(status.description)).toBe(DEFAULT_TEXTS.motdNoRoute);
+  });
+
+  it('never writes an agent token, old or new, to any log line of Hub, Gate or Link', () => {
+    const logs = capturedLogs();
+    expect(logs.length).toBeGreaterThan(50);
+    expect(tokens.length).toBeGreaterThanOrEqual(2);
+    for (const token of tokens) expect(logs.filter((line) => line.includes(token))).toEqual([]);
   });
 });
