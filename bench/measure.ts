@@ -23,12 +23,12 @@ export interface Plan {
 
 export const FULL_PLAN: Plan = {
   rounds: 5,
-  bulkBytes: 256e6,
-  pingMs: 2000,
+  bulkBytes: 200e6,
+  pingMs: 1500,
   rateConnections: 100,
-  rateMs: 2500,
+  rateMs: 2000,
   setupPerSecond: 500,
-  setupMs: 3000,
+  setupMs: 2500,
   idlePlayers: 8000,
   idleParallel: 200,
   settleMs: 3000,

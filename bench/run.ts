@@ -1,6 +1,6 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, release, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, release } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildForBench } from './build.js';
@@ -11,7 +11,7 @@ import { FULL_PLAN, idleRss, measureIdlePlayers, measureRound, QUICK_PLAN, type 
 import { BENCH_DOMAIN, type BenchPath } from './paths.js';
 import { killAllChildren, spawnChild } from './processes.js';
 import { renderReport, type MachineInfo } from './report.js';
-import { PATH_KEYS, PATH_LABELS, type PathKey, type RunResults } from './results.js';
+import { PATH_KEYS, PATH_LABELS, type PathKey, type RoundFigures, type RunResults } from './results.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const HELP = `Usage: npm run bench -- [options]
@@ -25,6 +25,7 @@ Measures four paths to one backend on 127.0.0.1, side by side: direct, a 2-hop H
   --idle <n>         idle players to hold open (default 8000)
   --update-docs      write the table into docs/benchmarks.md
   --source           run the Gate and Link from TypeScript sources (tsx) instead of a fresh build
+  --entry <file>     run the Gate and Link from this CLI entry (e.g. dist/cli/main.js)
   --cpu-prof         write V8 CPU profiles of the Gate and Link processes under .bench/profiles
   -h, --help         this text
 `;
@@ -37,6 +38,7 @@ const { values } = parseArgs({
     idle: { type: 'string' },
     'update-docs': { type: 'boolean', default: false },
     source: { type: 'boolean', default: false },
+    entry: { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -76,9 +78,20 @@ function machineInfo(): MachineInfo {
   };
 }
 
+function describeRound(f: RoundFigures): string {
+  const n = (v: number | undefined, d = 0): string => (v === undefined ? '—' : v.toFixed(d));
+  return (
+    `bulk ${n(f.uploadMBs)}/${n(f.downloadMBs)} MB/s, ping p50 ${n(f.pingP50Ms, 3)} p99 ${n(f.pingP99Ms, 3)} ms, ` +
+    `${n(f.messagesPerSec)} msg/s, set-up p50 ${n(f.setupP50Ms, 3)} p99 ${n(f.setupP99Ms, 3)} ms (${n(f.setupErrors)} errors)`
+  );
+}
+
 async function main(): Promise<number> {
   const started = Date.now();
-  const work = mkdtempSync(join(tmpdir(), 'gatelink-bench-'));
+  // Kept after the run: the processes' logs are the first thing to read when a figure looks wrong.
+  const work = join(ROOT, '.bench', 'work');
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
   const results: RunResults = {};
   const paths: BenchPath[] = [];
   const note = (key: PathKey, text: string): void => {
@@ -86,7 +99,7 @@ async function main(): Promise<number> {
     say(`${PATH_LABELS[key]}: ${text}`);
   };
   try {
-    say(`working directory ${work}; plan ${JSON.stringify(plan)}`);
+    say(`logs under ${work}; plan ${JSON.stringify(plan)}`);
     const backend = spawnChild({
       name: 'backend',
       command: process.execPath,
@@ -114,7 +127,11 @@ async function main(): Promise<number> {
     for (const key of ['gatelink', 'gatelink-tls'] as const) {
       if (!wanted.includes(key)) continue;
       try {
-        entry ??= values.source ? join(ROOT, 'src', 'cli', 'main.ts') : await buildForBench(ROOT);
+        entry ??= values.entry
+          ? resolve(values.entry)
+          : values.source
+            ? join(ROOT, 'src', 'cli', 'main.ts')
+            : await buildForBench(ROOT);
         const path = await startGatelink({
           key,
           tls: key === 'gatelink-tls',
@@ -154,6 +171,7 @@ async function main(): Promise<number> {
           note(path.key, `round ${round}, ${what} failed: ${(error as Error).message}`),
         );
         results[path.key]!.rounds.push(figures);
+        say(`  ${describeRound(figures)}`);
       }
     }
 
@@ -171,7 +189,6 @@ async function main(): Promise<number> {
   } finally {
     await Promise.allSettled(paths.map((p) => p.stop()));
     killAllChildren();
-    rmSync(work, { recursive: true, force: true });
   }
 }
 
