@@ -3,6 +3,7 @@
  * back, and a Gate behind a trusted proxy hands the real player address on to the backend.
  */
 import { join } from 'node:path';
+import type { Bus } from '../../src/bus/bus.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGate, startSystem, type AgentWithLink, type StartedGate, type System } from './support/in-process.js';
 import { connectPlayer, mcPing, startMinecraftBackend, textOf, within, type MinecraftBackend } from './support/minecraft.js';
@@ -97,6 +98,40 @@ describe('a Link with several Gates', () => {
     await waitFor(async () => textOf((await mcPing('play.example.test', second.ports.playerPort)).description) === 'Backend MOTD xyz', {
       what: 'the route through the returning Gate',
     });
+  });
+
+  it('keeps relaying through a Gate whose heartbeats fail for a few seconds while it and its Link sessions are fine', async () => {
+    // The Gate reaches players and Links, but its presence writes fail (a network blip between it
+    // and the bus): a control-plane hiccup that must not become a data-plane outage.
+    let blocked = false;
+    const flaky: Bus = Object.create(system.bus) as Bus;
+    flaky.announceGate = (presence, ttl) =>
+      blocked ? Promise.reject(new Error('bus unreachable')) : system.bus.announceGate(presence, ttl);
+    const third = await startGate(flaky, join(system.dataDir, 'third'), { id: 'gate-e2e-3' });
+    system.cleanup.add('third gate', () => third.close());
+    await waitFor(async () => (await gatesOfAgent()).includes('gate-e2e-3'), { timeoutMs: 8000, what: 'a session on the third Gate' });
+    await waitFor(async () => textOf((await mcPing('play.example.test', third.ports.playerPort)).description) === 'Backend MOTD xyz', {
+      what: 'the route through the third Gate',
+    });
+
+    blocked = true;
+    // Logins, not status pings: the Gate answers a ping for an unreachable route with the last
+    // good status it saw, which would hide an outage.
+    const failures: string[] = [];
+    const until = Date.now() + 5000;
+    for (let i = 0; Date.now() < until; i++) {
+      const player = connectPlayer('play.example.test', third.ports.playerPort, `Probe${i}`);
+      const outcome = await within(
+        Promise.race([player.joined.then(() => 'joined'), player.ended.then((e) => e.disconnect ?? 'closed')]),
+        4000,
+        'a login probe',
+      ).catch((err: Error) => err.message);
+      player.end();
+      if (outcome !== 'joined') failures.push(`${new Date().toISOString()} ${outcome}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    blocked = false;
+    expect(failures).toEqual([]);
   });
 
   it('keeps serving from the last config while the Hub is down', async () => {
