@@ -11,6 +11,8 @@ import { sleep, waitFor } from './cluster/wait.js';
 
 const OFFLINE_MOTD = /Server is offline/;
 const OFFLINE_KICK = /offline right now/;
+/** The tunnel heartbeat interval both ends use (Gate default). */
+const HEARTBEAT_MS = 5000;
 
 /** Poll a prompt status answer until it is the offline MOTD; ms from `since` to that answer. */
 async function msUntilPromptOffline(port: number, domain: string, since: number, limitMs: number): Promise<number> {
@@ -76,12 +78,23 @@ describe('a Link that goes away (processes, real Redis)', () => {
 
   it('gives a silent Link up within one heartbeat window, 15 s (SIGSTOP)', async () => {
     const link = cluster.startRedisLink(token, 'link-silent');
-    await gate.proc.waitForLog('link connected', { fields: { linkId: 'link-silent' }, timeoutMs: 20_000 });
+    const connected = await gate.proc.waitForLog('link connected', { fields: { linkId: 'link-silent' }, timeoutMs: 20_000 });
     await waitFor(async () => (await loginProbe(gate.playerPort, 'silent.example.com')).relayed, {
       timeoutMs: 10_000,
       what: 'a login relayed through the Link',
     });
 
+    // The Gate pings every 5 s from the moment the session starts and checks for silence on the
+    // same tick. Hold the Link still across one tick so its answer comes 300 ms late, then let
+    // it vanish: its last frame is then just after a tick, the worst case the bound must cover,
+    // the same in every run (a Link that vanishes at a random moment lands anywhere in it).
+    const start = connected.time!;
+    const tick = start + HEARTBEAT_MS * Math.ceil((Date.now() + 800 - start) / HEARTBEAT_MS);
+    await sleep(Math.max(0, tick - 300 - Date.now()));
+    link.signal('SIGSTOP');
+    await sleep(Math.max(0, tick + 300 - Date.now()));
+    link.signal('SIGCONT');
+    await sleep(200);
     const paused = Date.now();
     link.signal('SIGSTOP');
     try {
@@ -90,7 +103,7 @@ describe('a Link that goes away (processes, real Redis)', () => {
       const endedAfter = typeof ended?.time === 'number' ? ended.time - paused : Number.NaN;
       console.info(
         `[figures] link SIGSTOP -> session dropped by the Gate after ${endedAfter} ms (reason ${String(ended?.['reason'])}), ` +
-          `prompt offline MOTD after ${offlineAfter} ms`,
+          `prompt offline MOTD after ${offlineAfter} ms (${String(ended?.['detail'])})`,
       );
       expect(ended?.['reason']).toBe('heartbeat');
       expect(offlineAfter).toBeLessThanOrEqual(15_000);
@@ -99,5 +112,5 @@ describe('a Link that goes away (processes, real Redis)', () => {
     } finally {
       await link.kill('SIGKILL');
     }
-  }, 40_000);
+  }, 50_000);
 });

@@ -65,11 +65,15 @@ export class PartProcess {
     );
   }
 
-  /** Start `gatelink <kind> <args…>` with `env` added to this process's environment. */
+  /**
+   * Start `gatelink <kind> <args…>` with `env` added to this process's environment: the
+   * TypeScript source through tsx, or the compiled `main.js` named by E2E_GATELINK_MAIN.
+   */
   static start(kind: string, args: readonly string[], env: Record<string, string> = {}): PartProcess {
+    const compiled = process.env['E2E_GATELINK_MAIN'];
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'src/cli/main.ts', kind, ...args],
+      [...(compiled ? [compiled] : ['--import', 'tsx', 'src/cli/main.ts']), kind, ...args],
       {
         cwd: ROOT,
         env: { ...process.env, LOG_LEVEL: 'info', ...env },
