@@ -2,6 +2,7 @@
  * Several Gates on one Hub: a Link holds a session with each, follows Gates that leave and come
  * back, and a Gate behind a trusted proxy hands the real player address on to the backend.
  */
+import net from 'node:net';
 import { join } from 'node:path';
 import type { Bus } from '../../src/bus/bus.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -98,6 +99,37 @@ describe('a Link with several Gates', () => {
     await waitFor(async () => textOf((await mcPing('play.example.test', second.ports.playerPort)).description) === 'Backend MOTD xyz', {
       what: 'the route through the returning Gate',
     });
+  });
+
+  it('serves players and Links over IPv6, and tells the backend the IPv6 player address', async () => {
+    const v6 = await startGate(system.bus, join(system.dataDir, 'v6'), {
+      id: 'gate-e2e-v6',
+      listen: { host: '::1', port: 0 },
+      tunnelListen: { host: '::1', port: 0 },
+    });
+    system.cleanup.add('IPv6 gate', () => v6.close());
+    const gates = await waitFor(
+      async () => (await system.api.ok<Array<{ ID: string; tunnel_addr: string }>>('GET', '/api/gates')).find((g) => g.ID === 'gate-e2e-v6'),
+      { what: 'the IPv6 Gate in /api/gates' },
+    );
+    expect(gates.tunnel_addr).toBe(`[::1]:${v6.ports.tunnelPort}`);
+    await waitFor(async () => (await gatesOfAgent()).includes('gate-e2e-v6'), { timeoutMs: 8000, what: 'a Link session over IPv6' });
+
+    const before = raw.connections.length;
+    const sent = Buffer.concat([handshake('proxied.example.test', { nextState: 2 }), loginStart('Sixer')]);
+    const socket = net.connect({ host: '::1', port: v6.ports.playerPort });
+    await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+    try {
+      socket.write(sent);
+      await waitFor(() => raw.connections.length > before, { what: 'a backend connection' });
+      const got = await raw.waitBytes(before, 16 + 36 + sent.length);
+      const header = parseProxyV2(got);
+      expect(header).toMatchObject({ family: 'TCP6', sourceAddress: '0:0:0:0:0:0:0:1', sourcePort: socket.localPort, destPort: v6.ports.playerPort });
+      expect(got.subarray(header.length).equals(sent)).toBe(true);
+    } finally {
+      socket.destroy();
+      await v6.close();
+    }
   });
 
   it('keeps relaying through a Gate whose heartbeats fail for a few seconds while it and its Link sessions are fine', async () => {
