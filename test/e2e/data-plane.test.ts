@@ -26,6 +26,7 @@ import {
   rawConnect,
   readMcString,
   splitPackets,
+  startBlobBackend,
   startEchoBackend,
   startRecordingBackend,
   type RecordingBackend,
@@ -356,6 +357,38 @@ describe('what the Hub API reports about the data plane', () => {
     expect(stats.connections_total).toBeGreaterThanOrEqual(row.connections);
     expect(stats.by_agent.find((r) => r.agent_id === main.agent.ID)?.connections).toBeGreaterThanOrEqual(row.connections);
     expect(stats.by_gate.find((r) => r.gate_id === 'gate-e2e')?.connections).toBeGreaterThanOrEqual(row.connections);
+  });
+
+  it('counts player-to-server and server-to-player bytes exactly, in their own directions', async () => {
+    const blob = await startBlobBackend(200_000);
+    system.cleanup.add('blob backend', () => blob.close());
+    const route = await system.api.createRoute({
+      domain: 'blob.example.test',
+      target_ip: '127.0.0.1',
+      target_port: blob.port,
+      agent_id: main.agent.ID,
+    });
+    const sent = Buffer.concat([handshake('blob.example.test', { nextState: 2 }), loginStart('Counted')]);
+    await waitFor(
+      async () => {
+        const client = await rawConnect(system.playerPort, [sent]);
+        await within(client.closed, 5000, 'the blob to arrive');
+        return client.received().length === 200_000;
+      },
+      { what: 'the blob route to serve' },
+    );
+    type Row = { route_id: number; connections: number; bytes_in: number; bytes_out: number; active: number };
+    const row = await waitFor(
+      async () => {
+        const stats = await system.api.ok<{ by_route: Row[] }>('GET', '/api/stats');
+        const r = stats.by_route.find((x) => x.route_id === route.ID);
+        // Counters are flushed on their own clock: wait for the closed connection's last bytes.
+        return r && r.connections >= 1 && r.bytes_out >= 200_000 * r.connections ? r : undefined;
+      },
+      { what: 'the blob route in /api/stats' },
+    );
+    expect(row.bytes_out).toBe(200_000 * row.connections);
+    expect(row.bytes_in).toBe(sent.length * row.connections);
   });
 
   it('shows the first Link connecting in GET /api/logs, from the Gate, without its token', async () => {

@@ -238,3 +238,23 @@ export function readMcString(buf: Buffer): string {
   if (!length) throw new Error('truncated string');
   return buf.subarray(length.size, length.size + length.value).toString('utf8');
 }
+
+/** A TCP backend that answers the first bytes of each connection with `size` bytes, then closes. */
+export async function startBlobBackend(size: number): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+    socket.once('data', () => socket.end(Buffer.alloc(size, 0x42)));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
