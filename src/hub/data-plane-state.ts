@@ -19,8 +19,16 @@ export async function loadDataPlaneState(db: Kysely<HubDatabase>): Promise<DataP
       .select('version')
       .where('id', '=', 1)
       .executeTakeFirstOrThrow();
-    const routes = await trx.selectFrom('routes').selectAll().orderBy('id').execute();
-    const agents = await trx.selectFrom('agents').selectAll().orderBy('id').execute();
+    const routes = await trx
+      .selectFrom('routes')
+      .select(['id', 'domain', 'target_ip', 'target_port', 'agent_id', 'proxy_protocol'])
+      .orderBy('id')
+      .execute();
+    const agents = await trx
+      .selectFrom('agents')
+      .select(['id', 'name', 'mode', 'enabled', 'token', 'push_url'])
+      .orderBy('id')
+      .execute();
     return {
       version: Number(state.version),
       routes: routes.map((r) => ({
