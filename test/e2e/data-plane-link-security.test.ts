@@ -1,8 +1,10 @@
 /**
  * What a Link refuses: Gate requests for anything but its own routes, impostor Gates, unsigned,
- * forged, stale and replayed pushes. And the whole path once more over plain (non-TLS) tunnels.
+ * forged, stale and replayed pushes. What a Gate refuses: unknown tokens, unbound data channels.
+ * And the whole path once more over plain (non-TLS) tunnels.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +13,7 @@ import { startPushLink, startSystem, UNREACHABLE_PUSH_URL, type StartedLink, typ
 import { connectPlayer, mcPing, startMinecraftBackend, textOf, within, type MinecraftBackend } from './support/minecraft.js';
 import { postPush, signedHeaders, startPushRecorder } from './support/push.js';
 import { handshake, loginStart, startRecordingBackend, type RecordingBackend } from './support/raw-tcp.js';
-import { sendOpen, startRogueGate, TAG, type RogueGate } from './support/rogue-gate.js';
+import { frame, frameReader, sendOpen, startRogueGate, TAG, type RogueGate } from './support/rogue-gate.js';
 import { Cleanup, sleep, waitFor } from './support/wait.js';
 
 const TOKEN = 'e2e-agent-token-0123456789';
@@ -199,5 +201,23 @@ describe('the whole path over plain tunnels', () => {
     expect(tampered).toEqual({ status: 401, body: expect.objectContaining({ code: 'LINK_ERR_PUSH_BAD_SIGNATURE' }) });
     expect(link.link.view).toBe(viewBefore);
     expect((await system.api.getAgent(created.ID)).online).toBe(true);
+  });
+
+  it('refuses a Link with an unknown token, and a data channel that is not bound to a session', async () => {
+    const attempt = async (first: Buffer) => {
+      const socket = net.connect(system.gate.ports.tunnelPort, '127.0.0.1');
+      socket.on('error', () => {});
+      const frames = frameReader(socket);
+      const challenge = await frames.next();
+      expect(challenge.tag).toBe(TAG.challenge);
+      socket.write(first);
+      const answer = await frames.next();
+      await within(new Promise((resolve) => socket.once('close', resolve)), 3000, 'the Gate to close the connection');
+      return answer;
+    };
+    const badToken = await attempt(frame(TAG.hello, { version: 1, token: 'not-a-token-of-any-agent', linkId: 'rogue', software: 'x' }));
+    expect(badToken).toEqual({ tag: TAG.refused, body: expect.objectContaining({ code: 'GATE_ERR_BAD_TOKEN' }) });
+    const unbound = await attempt(frame(TAG.dataHello, { sessionId: 'no-such-session', mac: 'ab'.repeat(32) }));
+    expect(unbound).toEqual({ tag: TAG.refused, body: expect.objectContaining({ code: 'GATE_ERR_BAD_SESSION' }) });
   });
 });

@@ -169,3 +169,33 @@ export function sendOpen(
   conn.opened = true;
   conn.socket.write(Buffer.concat([frame(TAG.open, { routeId, ...address }), bytes]));
 }
+
+/** Frames read from a socket as they arrive (for speaking to a real Gate as a rogue Link). */
+export function frameReader(socket: net.Socket): { next(timeoutMs?: number): Promise<{ tag: number; body: Record<string, unknown> }> } {
+  let buf = Buffer.alloc(0);
+  const queue: Array<{ tag: number; body: Record<string, unknown> }> = [];
+  let wake: (() => void) | null = null;
+  socket.on('data', (chunk: Buffer) => {
+    buf = Buffer.concat([buf, chunk]);
+    while (buf.length >= 5 && buf.length >= 4 + buf.readUInt32BE(0)) {
+      const length = buf.readUInt32BE(0);
+      queue.push({ tag: buf.readUInt8(4), body: JSON.parse(buf.subarray(5, 4 + length).toString('utf8')) as Record<string, unknown> });
+      buf = buf.subarray(4 + length);
+    }
+    wake?.();
+  });
+  socket.on('close', () => wake?.());
+  return {
+    async next(timeoutMs = 3000) {
+      const until = Date.now() + timeoutMs;
+      while (queue.length === 0) {
+        if (socket.destroyed || Date.now() > until) throw new Error('no frame');
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, 50);
+        });
+      }
+      return queue.shift()!;
+    },
+  };
+}
