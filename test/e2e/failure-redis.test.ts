@@ -2,7 +2,7 @@
  * Redis restarted (killed, back empty on the same port) under a Hub, a Gate and a redis-mode
  * Link running as separate processes: players keep being routed while it is away, the API keeps
  * taking changes, and within 5 s of its return the Gate and the Link have resynced, changes
- * made meanwhile included.
+ * made meanwhile included, and the Gates' log events reach the Hub again.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cluster, uniquePrefix, type GatePart, type HubPart } from './cluster/cluster.js';
@@ -99,5 +99,16 @@ describe('Redis restarted under a running network (processes)', () => {
     expect(listed).toBeLessThanOrEqual(5000);
     for (const part of [hub.proc, gate.proc, link]) expect(part.exit).toBeNull();
     expect(gate.proc.find('redis connection established').length).toBeGreaterThan(0);
+
+    // The Gates' log events reach the Hub again (the log stream and its reader group were lost too).
+    expect((await link.kill('SIGTERM')).code).toBe(0);
+    const stored = await waitFor(
+      async () => {
+        const logs = await hub.api.logs('source=gate:gate-r1&limit=50');
+        return logs.some((l) => l.message === 'link disconnected' && Date.parse(l.time) >= back) ? Date.now() - back : false;
+      },
+      { timeoutMs: 10_000, intervalMs: 100, what: "the Gate's 'link disconnected' event in the Hub's logs" },
+    );
+    expect(stored).toBeGreaterThan(0);
   }, 60_000);
 });
