@@ -18,6 +18,9 @@ export interface GatelinkOptions {
   readonly root: string;
   /** The CLI entry to run: compiled JavaScript, or the TypeScript source (run through tsx). */
   readonly entry: string;
+  /** Extra command-line arguments (tuning experiments). */
+  readonly gateArgs: readonly string[];
+  readonly linkArgs: readonly string[];
   readonly cpuProfDir: string | undefined;
   readonly log: (line: string) => void;
 }
@@ -81,6 +84,7 @@ export async function startGatelink(options: GatelinkOptions): Promise<BenchPath
         '--status-rate', '0',
         '--max-half-open', '20000',
         '--max-half-open-per-address', '20000',
+        ...options.gateArgs,
       ],
       logFile: join(work, 'gate.log'),
       cwd: options.root,
@@ -90,7 +94,7 @@ export async function startGatelink(options: GatelinkOptions): Promise<BenchPath
     const link = spawnChild({
       name: `${key}-link`,
       command: process.execPath,
-      args: [...node('link'), 'link', '--redis', redisUrl, '--id', `bench-${key}-link`],
+      args: [...node('link'), 'link', '--redis', redisUrl, '--id', `bench-${key}-link`, ...options.linkArgs],
       env: { LINK_TOKEN: token },
       logFile: join(work, 'link.log'),
       cwd: options.root,

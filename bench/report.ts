@@ -10,6 +10,8 @@ export interface MachineInfo {
   readonly haproxy: string;
   readonly kernel: string;
   readonly mode: string;
+  /** 1-minute load average at the start and at the end of the run. */
+  readonly load: string;
 }
 
 const KB = 1024;
@@ -143,7 +145,7 @@ export function renderReport(results: RunResults, machine: MachineInfo): string 
   const notes = paths.flatMap((p) => (results[p]?.notes ?? []).map((n) => `- ${PATH_LABELS[p]}: ${n}`));
   const out = [
     `Run of ${machine.date} (${machine.mode}): ${machine.nproc} cores, ${machine.cpu}, Node ${machine.node}, ` +
-      `HAProxy ${machine.haproxy}, Linux ${machine.kernel}.`,
+      `HAProxy ${machine.haproxy}, Linux ${machine.kernel}; load average ${machine.load}.`,
     '',
     'Median over the rounds, (min–max) when there was more than one round.',
     '',

@@ -1,5 +1,5 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, release } from 'node:os';
+import { cpus, loadavg, release } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -26,6 +26,8 @@ Measures four paths to one backend on 127.0.0.1, side by side: direct, a 2-hop H
   --update-docs      write the table into docs/benchmarks.md
   --source           run the Gate and Link from TypeScript sources (tsx) instead of a fresh build
   --entry <file>     run the Gate and Link from this CLI entry (e.g. dist/cli/main.js)
+  --gate-args=<args> extra arguments for gatelink gate (space-separated)
+  --link-args=<args> extra arguments for gatelink link, e.g. --link-args="--pool-size 16"
   --cpu-prof         write V8 CPU profiles of the Gate and Link processes under .bench/profiles
   -h, --help         this text
 `;
@@ -39,6 +41,8 @@ const { values } = parseArgs({
     'update-docs': { type: 'boolean', default: false },
     source: { type: 'boolean', default: false },
     entry: { type: 'string' },
+    'gate-args': { type: 'string' },
+    'link-args': { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -65,6 +69,8 @@ for (const p of wanted) {
 const say = (line: string): void => void process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+const loadAtStart = loadavg()[0]!;
+
 function machineInfo(): MachineInfo {
   const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
   return {
@@ -74,6 +80,7 @@ function machineInfo(): MachineInfo {
     node: process.version,
     haproxy: haproxyVersion(),
     kernel: release(),
+    load: `${loadAtStart.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end`,
     mode: `${values.quick ? 'quick' : 'full'}, ${plan.rounds} round${plan.rounds === 1 ? '' : 's'}`,
   };
 }
@@ -139,6 +146,8 @@ async function main(): Promise<number> {
           work: join(work, key),
           root: ROOT,
           entry,
+          gateArgs: values['gate-args']?.split(' ').filter(Boolean) ?? [],
+          linkArgs: values['link-args']?.split(' ').filter(Boolean) ?? [],
           cpuProfDir: values['cpu-prof'] ? join(ROOT, '.bench', 'profiles') : undefined,
           log: say,
         });
@@ -171,6 +180,7 @@ async function main(): Promise<number> {
           note(path.key, `round ${round}, ${what} failed: ${(error as Error).message}`),
         );
         results[path.key]!.rounds.push(figures);
+        await sleep(500);
         say(`  ${describeRound(figures)}`);
       }
     }
