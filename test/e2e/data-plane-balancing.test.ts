@@ -3,8 +3,19 @@
  * when one goes away. Each Link dials the target its own view names, which tells them apart.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPushLink, startSystem, type AgentWithLink, type StartedLink, type System } from './support/in-process.js';
-import { mcPing, startMinecraftBackend, textOf, type MinecraftBackend } from './support/minecraft.js';
+import {
+  startPushLink,
+  startSystem,
+  type AgentWithLink,
+  type StartedLink,
+  type System,
+} from './support/in-process.js';
+import {
+  mcPing,
+  startMinecraftBackend,
+  textOf,
+  type MinecraftBackend,
+} from './support/minecraft.js';
 import { postPush, signedHeaders } from './support/push.js';
 import { waitFor } from './support/wait.js';
 
@@ -21,10 +32,20 @@ beforeAll(async () => {
   backendB = await startMinecraftBackend('Served by link B');
   system.cleanup.add('backend B', () => backendB.close());
   first = await system.addAgentWithLink('Two Links');
-  await system.api.createRoute({ domain: 'play.example.test', target_ip: '127.0.0.1', target_port: backendA.port, agent_id: first.agent.ID });
-  await waitFor(async () => textOf((await mcPing('play.example.test', system.playerPort)).description) === 'Served by link A', {
-    what: 'the route through the first Link',
+  await system.api.createRoute({
+    domain: 'play.example.test',
+    target_ip: '127.0.0.1',
+    target_port: backendA.port,
+    agent_id: first.agent.ID,
   });
+  await waitFor(
+    async () =>
+      textOf((await mcPing('play.example.test', system.playerPort)).description) ===
+      'Served by link A',
+    {
+      what: 'the route through the first Link',
+    },
+  );
 
   // A second host with the same token. The Hub pushes to one address per agent, so this one gets
   // the same view by hand, with its own (local) target for the route.
@@ -33,8 +54,13 @@ beforeAll(async () => {
   const view = first.link.link.view!;
   const own = { ...view, routes: view.routes.map((r) => ({ ...r, targetPort: backendB.port })) };
   const body = JSON.stringify(own);
-  expect((await postPush(second.pushUrl, body, signedHeaders(first.agent.token, body))).status).toBe(200);
-  await waitFor(async () => (await system.api.getAgent(first.agent.ID)).sessions === 2, { timeoutMs: 8000, what: 'two sessions' });
+  expect(
+    (await postPush(second.pushUrl, body, signedHeaders(first.agent.token, body))).status,
+  ).toBe(200);
+  await waitFor(async () => (await system.api.getAgent(first.agent.ID)).sessions === 2, {
+    timeoutMs: 8000,
+    what: 'two sessions',
+  });
 }, 40_000);
 
 afterAll(async () => {
@@ -44,7 +70,8 @@ afterAll(async () => {
 describe('several Links of one agent', () => {
   it('spreads new players across the Links', async () => {
     const seen: string[] = [];
-    for (let i = 0; i < 10; i++) seen.push(textOf((await mcPing('play.example.test', system.playerPort)).description));
+    for (let i = 0; i < 10; i++)
+      seen.push(textOf((await mcPing('play.example.test', system.playerPort)).description));
     const a = seen.filter((m) => m === 'Served by link A').length;
     const b = seen.filter((m) => m === 'Served by link B').length;
     expect(a + b).toBe(10);
@@ -54,9 +81,14 @@ describe('several Links of one agent', () => {
 
   it('sends every new player to the remaining Link once one goes away', async () => {
     await first.link.close();
-    await waitFor(async () => (await system.api.getAgent(first.agent.ID)).sessions === 1, { timeoutMs: 8000, what: 'one session left' });
+    await waitFor(async () => (await system.api.getAgent(first.agent.ID)).sessions === 1, {
+      timeoutMs: 8000,
+      what: 'one session left',
+    });
     for (let i = 0; i < 6; i++) {
-      expect(textOf((await mcPing('play.example.test', system.playerPort)).description)).toBe('Served by link B');
+      expect(textOf((await mcPing('play.example.test', system.playerPort)).description)).toBe(
+        'Served by link B',
+      );
     }
   });
 });

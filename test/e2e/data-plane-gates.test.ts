@@ -6,9 +6,29 @@ import net from 'node:net';
 import { join } from 'node:path';
 import type { Bus } from '../../src/bus/bus.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGate, startSystem, type AgentWithLink, type StartedGate, type System } from './support/in-process.js';
-import { connectPlayer, mcPing, startMinecraftBackend, textOf, within, type MinecraftBackend } from './support/minecraft.js';
-import { handshake, loginStart, parseProxyV2, rawConnect, startRecordingBackend, type RecordingBackend } from './support/raw-tcp.js';
+import {
+  startGate,
+  startSystem,
+  type AgentWithLink,
+  type StartedGate,
+  type System,
+} from './support/in-process.js';
+import {
+  connectPlayer,
+  mcPing,
+  startMinecraftBackend,
+  textOf,
+  within,
+  type MinecraftBackend,
+} from './support/minecraft.js';
+import {
+  handshake,
+  loginStart,
+  parseProxyV2,
+  rawConnect,
+  startRecordingBackend,
+  type RecordingBackend,
+} from './support/raw-tcp.js';
 import { waitFor } from './support/wait.js';
 
 let system: System;
@@ -30,8 +50,19 @@ beforeAll(async () => {
   system.cleanup.add('second gate', () => second.close());
   withLink = await system.addAgentWithLink('Two Gates');
   const agent_id = withLink.agent.ID;
-  await system.api.createRoute({ domain: 'play.example.test', target_ip: '127.0.0.1', target_port: backend.port, agent_id });
-  await system.api.createRoute({ domain: 'proxied.example.test', target_ip: '127.0.0.1', target_port: raw.port, agent_id, proxy_protocol: true });
+  await system.api.createRoute({
+    domain: 'play.example.test',
+    target_ip: '127.0.0.1',
+    target_port: backend.port,
+    agent_id,
+  });
+  await system.api.createRoute({
+    domain: 'proxied.example.test',
+    target_ip: '127.0.0.1',
+    target_port: raw.port,
+    agent_id,
+    proxy_protocol: true,
+  });
 }, 40_000);
 
 afterAll(async () => {
@@ -42,14 +73,24 @@ const gatesOfAgent = async () => [...(await system.api.getAgent(withLink.agent.I
 
 describe('a Link with several Gates', () => {
   it('holds a session with every Gate, and players get through either', async () => {
-    await waitFor(async () => (await gatesOfAgent()).length === 2, { timeoutMs: 8000, what: 'sessions on both Gates' });
+    await waitFor(async () => (await gatesOfAgent()).length === 2, {
+      timeoutMs: 8000,
+      what: 'sessions on both Gates',
+    });
     expect(await gatesOfAgent()).toEqual(['gate-e2e', 'gate-e2e-2']);
     for (const port of [system.playerPort, second.ports.playerPort]) {
-      await waitFor(async () => textOf((await mcPing('play.example.test', port)).description) === 'Backend MOTD xyz', {
-        what: `the route through the Gate on ${port}`,
-      });
+      await waitFor(
+        async () =>
+          textOf((await mcPing('play.example.test', port)).description) === 'Backend MOTD xyz',
+        {
+          what: `the route through the Gate on ${port}`,
+        },
+      );
     }
-    const gates = await system.api.ok<Array<{ ID: string; fingerprint: string; online: boolean }>>('GET', '/api/gates');
+    const gates = await system.api.ok<Array<{ ID: string; fingerprint: string; online: boolean }>>(
+      'GET',
+      '/api/gates',
+    );
     expect(gates.map((g) => [g.ID, g.online])).toEqual([
       ['gate-e2e', true],
       ['gate-e2e-2', true],
@@ -59,14 +100,23 @@ describe('a Link with several Gates', () => {
 
   it('hands the backend the player address a trusted proxy in front of the Gate reported', async () => {
     const before = raw.connections.length;
-    const sent = Buffer.concat([handshake('proxied.example.test', { nextState: 2 }), loginStart('Filtered')]);
-    const proxyV1 = Buffer.from(`PROXY TCP4 198.51.100.7 127.0.0.1 51234 ${second.ports.playerPort}\r\n`);
+    const sent = Buffer.concat([
+      handshake('proxied.example.test', { nextState: 2 }),
+      loginStart('Filtered'),
+    ]);
+    const proxyV1 = Buffer.from(
+      `PROXY TCP4 198.51.100.7 127.0.0.1 51234 ${second.ports.playerPort}\r\n`,
+    );
     const client = await rawConnect(second.ports.playerPort, [proxyV1, sent]);
     try {
       await waitFor(() => raw.connections.length > before, { what: 'a backend connection' });
       const got = await raw.waitBytes(before, 28 + sent.length);
       const header = parseProxyV2(got);
-      expect(header).toMatchObject({ family: 'TCP4', sourceAddress: '198.51.100.7', sourcePort: 51234 });
+      expect(header).toMatchObject({
+        family: 'TCP4',
+        sourceAddress: '198.51.100.7',
+        sourcePort: 51234,
+      });
       expect(got.subarray(header.length).equals(sent)).toBe(true);
     } finally {
       client.socket.destroy();
@@ -75,8 +125,13 @@ describe('a Link with several Gates', () => {
 
   it('does not let an untrusted peer claim another address with a PROXY header', async () => {
     const before = raw.connections.length;
-    const sent = Buffer.concat([handshake('proxied.example.test', { nextState: 2 }), loginStart('Spoofer')]);
-    const proxyV1 = Buffer.from(`PROXY TCP4 198.51.100.66 127.0.0.1 51234 ${system.playerPort}\r\n`);
+    const sent = Buffer.concat([
+      handshake('proxied.example.test', { nextState: 2 }),
+      loginStart('Spoofer'),
+    ]);
+    const proxyV1 = Buffer.from(
+      `PROXY TCP4 198.51.100.66 127.0.0.1 51234 ${system.playerPort}\r\n`,
+    );
     const client = await rawConnect(system.playerPort, [proxyV1, sent]);
     await client.closed;
     expect(raw.connections.length).toBe(before);
@@ -84,8 +139,13 @@ describe('a Link with several Gates', () => {
 
   it('drops a Gate that leaves and keeps serving through the others', async () => {
     await second.close();
-    await waitFor(async () => (await gatesOfAgent()).join() === 'gate-e2e', { timeoutMs: 8000, what: 'only the first Gate left' });
-    expect(textOf((await mcPing('play.example.test', system.playerPort)).description)).toBe('Backend MOTD xyz');
+    await waitFor(async () => (await gatesOfAgent()).join() === 'gate-e2e', {
+      timeoutMs: 8000,
+      what: 'only the first Gate left',
+    });
+    expect(textOf((await mcPing('play.example.test', system.playerPort)).description)).toBe(
+      'Backend MOTD xyz',
+    );
     const gates = await system.api.ok<Array<{ ID: string; online: boolean }>>('GET', '/api/gates');
     expect(gates.find((g) => g.ID === 'gate-e2e-2')?.online).toBe(false);
   });
@@ -95,10 +155,18 @@ describe('a Link with several Gates', () => {
     second = await startGate(system.bus, join(system.dataDir, 'second'), SECOND);
     system.cleanup.add('second gate again', () => second.close());
     expect(second.ports.tunnelPort).not.toBe(oldPorts.tunnelPort);
-    await waitFor(async () => (await gatesOfAgent()).length === 2, { timeoutMs: 8000, what: 'a session on the returning Gate' });
-    await waitFor(async () => textOf((await mcPing('play.example.test', second.ports.playerPort)).description) === 'Backend MOTD xyz', {
-      what: 'the route through the returning Gate',
+    await waitFor(async () => (await gatesOfAgent()).length === 2, {
+      timeoutMs: 8000,
+      what: 'a session on the returning Gate',
     });
+    await waitFor(
+      async () =>
+        textOf((await mcPing('play.example.test', second.ports.playerPort)).description) ===
+        'Backend MOTD xyz',
+      {
+        what: 'the route through the returning Gate',
+      },
+    );
   });
 
   it('serves players and Links over IPv6, and tells the backend the IPv6 player address', async () => {
@@ -109,22 +177,38 @@ describe('a Link with several Gates', () => {
     });
     system.cleanup.add('IPv6 gate', () => v6.close());
     const gates = await waitFor(
-      async () => (await system.api.ok<Array<{ ID: string; tunnel_addr: string }>>('GET', '/api/gates')).find((g) => g.ID === 'gate-e2e-v6'),
+      async () =>
+        (await system.api.ok<Array<{ ID: string; tunnel_addr: string }>>('GET', '/api/gates')).find(
+          (g) => g.ID === 'gate-e2e-v6',
+        ),
       { what: 'the IPv6 Gate in /api/gates' },
     );
     expect(gates.tunnel_addr).toBe(`[::1]:${v6.ports.tunnelPort}`);
-    await waitFor(async () => (await gatesOfAgent()).includes('gate-e2e-v6'), { timeoutMs: 8000, what: 'a Link session over IPv6' });
+    await waitFor(async () => (await gatesOfAgent()).includes('gate-e2e-v6'), {
+      timeoutMs: 8000,
+      what: 'a Link session over IPv6',
+    });
 
     const before = raw.connections.length;
-    const sent = Buffer.concat([handshake('proxied.example.test', { nextState: 2 }), loginStart('Sixer')]);
+    const sent = Buffer.concat([
+      handshake('proxied.example.test', { nextState: 2 }),
+      loginStart('Sixer'),
+    ]);
     const socket = net.connect({ host: '::1', port: v6.ports.playerPort });
-    await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+    await new Promise<void>((resolve, reject) =>
+      socket.once('connect', resolve).once('error', reject),
+    );
     try {
       socket.write(sent);
       await waitFor(() => raw.connections.length > before, { what: 'a backend connection' });
       const got = await raw.waitBytes(before, 16 + 36 + sent.length);
       const header = parseProxyV2(got);
-      expect(header).toMatchObject({ family: 'TCP6', sourceAddress: '0:0:0:0:0:0:0:1', sourcePort: socket.localPort, destPort: v6.ports.playerPort });
+      expect(header).toMatchObject({
+        family: 'TCP6',
+        sourceAddress: '0:0:0:0:0:0:0:1',
+        sourcePort: socket.localPort,
+        destPort: v6.ports.playerPort,
+      });
       expect(got.subarray(header.length).equals(sent)).toBe(true);
     } finally {
       socket.destroy();
@@ -138,13 +222,23 @@ describe('a Link with several Gates', () => {
     let blocked = false;
     const flaky: Bus = Object.create(system.bus) as Bus;
     flaky.announceGate = (presence, ttl) =>
-      blocked ? Promise.reject(new Error('bus unreachable')) : system.bus.announceGate(presence, ttl);
+      blocked
+        ? Promise.reject(new Error('bus unreachable'))
+        : system.bus.announceGate(presence, ttl);
     const third = await startGate(flaky, join(system.dataDir, 'third'), { id: 'gate-e2e-3' });
     system.cleanup.add('third gate', () => third.close());
-    await waitFor(async () => (await gatesOfAgent()).includes('gate-e2e-3'), { timeoutMs: 8000, what: 'a session on the third Gate' });
-    await waitFor(async () => textOf((await mcPing('play.example.test', third.ports.playerPort)).description) === 'Backend MOTD xyz', {
-      what: 'the route through the third Gate',
+    await waitFor(async () => (await gatesOfAgent()).includes('gate-e2e-3'), {
+      timeoutMs: 8000,
+      what: 'a session on the third Gate',
     });
+    await waitFor(
+      async () =>
+        textOf((await mcPing('play.example.test', third.ports.playerPort)).description) ===
+        'Backend MOTD xyz',
+      {
+        what: 'the route through the third Gate',
+      },
+    );
 
     blocked = true;
     // Logins, not status pings: the Gate answers a ping for an unreachable route with the last
@@ -154,7 +248,10 @@ describe('a Link with several Gates', () => {
     for (let i = 0; Date.now() < until; i++) {
       const player = connectPlayer('play.example.test', third.ports.playerPort, `Probe${i}`);
       const outcome = await within(
-        Promise.race([player.joined.then(() => 'joined'), player.ended.then((e) => e.disconnect ?? 'closed')]),
+        Promise.race([
+          player.joined.then(() => 'joined'),
+          player.ended.then((e) => e.disconnect ?? 'closed'),
+        ]),
         4000,
         'a login probe',
       ).catch((err: Error) => err.message);
@@ -169,7 +266,9 @@ describe('a Link with several Gates', () => {
   it('keeps serving from the last config while the Hub is down', async () => {
     await system.hub.close();
     for (const port of [system.playerPort, second.ports.playerPort]) {
-      expect(textOf((await mcPing('play.example.test', port)).description)).toBe('Backend MOTD xyz');
+      expect(textOf((await mcPing('play.example.test', port)).description)).toBe(
+        'Backend MOTD xyz',
+      );
     }
     const player = connectPlayer('play.example.test', system.playerPort, 'Hubless');
     try {

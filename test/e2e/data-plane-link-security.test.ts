@@ -9,11 +9,36 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTlsIdentity } from '../../src/gate/tls-identity.js';
-import { startPushLink, startSystem, UNREACHABLE_PUSH_URL, type StartedLink, type System } from './support/in-process.js';
-import { connectPlayer, mcPing, startMinecraftBackend, textOf, within, type MinecraftBackend } from './support/minecraft.js';
+import {
+  startPushLink,
+  startSystem,
+  UNREACHABLE_PUSH_URL,
+  type StartedLink,
+  type System,
+} from './support/in-process.js';
+import {
+  connectPlayer,
+  mcPing,
+  startMinecraftBackend,
+  textOf,
+  within,
+  type MinecraftBackend,
+} from './support/minecraft.js';
 import { postPush, signedHeaders, startPushRecorder } from './support/push.js';
-import { handshake, loginStart, startRecordingBackend, type RecordingBackend } from './support/raw-tcp.js';
-import { frame, frameReader, sendOpen, startRogueGate, TAG, type RogueGate } from './support/rogue-gate.js';
+import {
+  handshake,
+  loginStart,
+  startRecordingBackend,
+  type RecordingBackend,
+} from './support/raw-tcp.js';
+import {
+  frame,
+  frameReader,
+  sendOpen,
+  startRogueGate,
+  TAG,
+  type RogueGate,
+} from './support/rogue-gate.js';
 import { Cleanup, sleep, waitFor } from './support/wait.js';
 
 const TOKEN = 'e2e-agent-token-0123456789';
@@ -38,7 +63,15 @@ function view(gates: Array<{ id: string; tunnelAddr: string; tls: boolean; finge
     version: version++,
     agentId: 7,
     enabled: true,
-    routes: [{ id: 1, domain: 'play.example.test', targetIp: '127.0.0.1', targetPort: backend.port, proxyProtocol: false }],
+    routes: [
+      {
+        id: 1,
+        domain: 'play.example.test',
+        targetIp: '127.0.0.1',
+        targetPort: backend.port,
+        proxyProtocol: false,
+      },
+    ],
     gates,
   });
 }
@@ -57,9 +90,13 @@ describe('a Link facing a rogue Gate', () => {
     rogue = await startRogueGate({ poolSize: 3 });
     cleanup.add('rogue gate', () => rogue.close());
     link = await startLink();
-    const body = view([{ id: 'rogue', tunnelAddr: `127.0.0.1:${rogue.port}`, tls: false, fingerprint: '' }]);
+    const body = view([
+      { id: 'rogue', tunnelAddr: `127.0.0.1:${rogue.port}`, tls: false, fingerprint: '' },
+    ]);
     expect((await postPush(link.pushUrl, body, signedHeaders(TOKEN, body))).status).toBe(200);
-    await waitFor(() => rogue.hellos.length >= 1 && rogue.idleChannels().length >= 2, { what: 'a session and two data channels' });
+    await waitFor(() => rogue.hellos.length >= 1 && rogue.idleChannels().length >= 2, {
+      what: 'a session and two data channels',
+    });
   });
 
   it('refuses an open for a route it does not serve and dials nothing, whatever address the Gate names', async () => {
@@ -81,11 +118,21 @@ describe('a Link facing a rogue Gate', () => {
 
   it('dials only the target of its own route, never the address the open carries', async () => {
     const channel = await waitFor(() => rogue.idleChannels()[0], { what: 'an idle data channel' });
-    const firstBytes = Buffer.concat([handshake('play.example.test', { nextState: 2 }), loginStart('Rogue')]);
-    sendOpen(channel, 1, firstBytes, { sourceAddress: '203.0.113.9', sourcePort: 40000, destAddress: '127.0.0.1', destPort: sentinel.port });
+    const firstBytes = Buffer.concat([
+      handshake('play.example.test', { nextState: 2 }),
+      loginStart('Rogue'),
+    ]);
+    sendOpen(channel, 1, firstBytes, {
+      sourceAddress: '203.0.113.9',
+      sourcePort: 40000,
+      destAddress: '127.0.0.1',
+      destPort: sentinel.port,
+    });
     await channel.frameOf(TAG.openOk);
     expect((await backend.waitBytes(0, firstBytes.length)).equals(firstBytes)).toBe(true);
-    await waitFor(() => channel.raw.toString() === 'backend-hello', { what: "the backend's answer relayed back" });
+    await waitFor(() => channel.raw.toString() === 'backend-hello', {
+      what: "the backend's answer relayed back",
+    });
     expect(sentinel.connections).toHaveLength(0);
     channel.socket.destroy();
   });
@@ -110,9 +157,18 @@ describe('a Link and the certificate it pinned', () => {
     const impostor = await startRogueGate({ tlsIdentity: impostorIdentity });
     cleanup.add('impostor', () => impostor.close());
     const link = await startLink();
-    const body = view([{ id: 'real', tunnelAddr: `127.0.0.1:${impostor.port}`, tls: true, fingerprint: pinned.fingerprint }]);
+    const body = view([
+      {
+        id: 'real',
+        tunnelAddr: `127.0.0.1:${impostor.port}`,
+        tls: true,
+        fingerprint: pinned.fingerprint,
+      },
+    ]);
     expect((await postPush(link.pushUrl, body, signedHeaders(TOKEN, body))).status).toBe(200);
-    await waitFor(() => link.link.status()[0]?.lastError === 'LINK_ERR_FINGERPRINT_MISMATCH', { what: 'a fingerprint mismatch' });
+    await waitFor(() => link.link.status()[0]?.lastError === 'LINK_ERR_FINGERPRINT_MISMATCH', {
+      what: 'a fingerprint mismatch',
+    });
     expect(impostor.hellos).toHaveLength(0);
     expect(impostor.connections.every((c) => c.frames.length === 0)).toBe(true);
   });
@@ -126,16 +182,34 @@ describe("a Link's push listener", () => {
     decoy = await startRogueGate();
     cleanup.add('decoy', () => decoy.close());
   });
-  const decoyView = () => view([{ id: 'decoy', tunnelAddr: `127.0.0.1:${decoy.port}`, tls: false, fingerprint: '' }]);
+  const decoyView = () =>
+    view([{ id: 'decoy', tunnelAddr: `127.0.0.1:${decoy.port}`, tls: false, fingerprint: '' }]);
 
   it('refuses an unsigned push with 401 and does not apply it', async () => {
     const body = decoyView();
     const res = await postPush(link.pushUrl, body, { 'content-type': 'application/json' });
-    expect(res).toEqual({ status: 401, body: expect.objectContaining({ code: 'LINK_ERR_PUSH_UNSIGNED' }) });
-    const forged = await postPush(link.pushUrl, body, signedHeaders('another-agent-token-xyz', body));
-    expect(forged).toEqual({ status: 401, body: expect.objectContaining({ code: 'LINK_ERR_PUSH_BAD_SIGNATURE' }) });
-    const stale = await postPush(link.pushUrl, body, signedHeaders(TOKEN, body, Date.now() - 120_000));
-    expect(stale).toEqual({ status: 401, body: expect.objectContaining({ code: 'LINK_ERR_PUSH_STALE' }) });
+    expect(res).toEqual({
+      status: 401,
+      body: expect.objectContaining({ code: 'LINK_ERR_PUSH_UNSIGNED' }),
+    });
+    const forged = await postPush(
+      link.pushUrl,
+      body,
+      signedHeaders('another-agent-token-xyz', body),
+    );
+    expect(forged).toEqual({
+      status: 401,
+      body: expect.objectContaining({ code: 'LINK_ERR_PUSH_BAD_SIGNATURE' }),
+    });
+    const stale = await postPush(
+      link.pushUrl,
+      body,
+      signedHeaders(TOKEN, body, Date.now() - 120_000),
+    );
+    expect(stale).toEqual({
+      status: 401,
+      body: expect.objectContaining({ code: 'LINK_ERR_PUSH_STALE' }),
+    });
     await sleep(300);
     expect(link.link.view).toBeNull();
     expect(decoy.connections).toHaveLength(0);
@@ -145,10 +219,18 @@ describe("a Link's push listener", () => {
     const body = decoyView();
     const headers = signedHeaders(TOKEN, body);
     const first = await postPush(link.pushUrl, body, headers);
-    expect(first).toEqual({ status: 200, body: expect.objectContaining({ ok: true, applied: true }) });
+    expect(first).toEqual({
+      status: 200,
+      body: expect.objectContaining({ ok: true, applied: true }),
+    });
     const replayed = await postPush(link.pushUrl, body, headers);
-    expect(replayed).toEqual({ status: 409, body: expect.objectContaining({ code: 'LINK_ERR_PUSH_REPLAYED' }) });
-    await waitFor(() => decoy.hellos.length === 1, { what: 'the Link dialing the Gate of the applied view' });
+    expect(replayed).toEqual({
+      status: 409,
+      body: expect.objectContaining({ code: 'LINK_ERR_PUSH_REPLAYED' }),
+    });
+    await waitFor(() => decoy.hellos.length === 1, {
+      what: 'the Link dialing the Gate of the applied view',
+    });
     expect(decoy.hellos[0]?.['token']).toBe(TOKEN);
   });
 });
@@ -162,25 +244,41 @@ describe('the whole path over plain tunnels', () => {
     mcBackend = await startMinecraftBackend('Plain MOTD');
     cleanup.add('plain backend', () => mcBackend.close());
     const { agent } = await system.addAgentWithLink('Plain Agent');
-    await system.api.createRoute({ domain: 'plain.example.test', target_ip: '127.0.0.1', target_port: mcBackend.port, agent_id: agent.ID });
+    await system.api.createRoute({
+      domain: 'plain.example.test',
+      target_ip: '127.0.0.1',
+      target_port: mcBackend.port,
+      agent_id: agent.ID,
+    });
   }, 30_000);
 
   it('relays a status ping and a login, and reports the Gate without TLS', async () => {
-    await waitFor(async () => textOf((await mcPing('plain.example.test', system.playerPort)).description) === 'Plain MOTD', {
-      what: 'the plain route to serve',
-    });
+    await waitFor(
+      async () =>
+        textOf((await mcPing('plain.example.test', system.playerPort)).description) ===
+        'Plain MOTD',
+      {
+        what: 'the plain route to serve',
+      },
+    );
     const player = connectPlayer('plain.example.test', system.playerPort, 'Plainly');
     try {
       expect(await within(player.chat, 8000, 'welcome message')).toBe('welcome Plainly');
     } finally {
       player.end();
     }
-    const gates = await system.api.ok<Array<{ tls: boolean; fingerprint: string; online: boolean }>>('GET', '/api/gates');
+    const gates = await system.api.ok<
+      Array<{ tls: boolean; fingerprint: string; online: boolean }>
+    >('GET', '/api/gates');
     expect(gates).toEqual([expect.objectContaining({ tls: false, fingerprint: '', online: true })]);
   });
 
   it("signs the Hub's own pushes, and the Link refuses one replayed or altered", async () => {
-    const created = await system.api.createAgent({ name: 'Recorded', mode: 'push', push_url: UNREACHABLE_PUSH_URL });
+    const created = await system.api.createAgent({
+      name: 'Recorded',
+      mode: 'push',
+      push_url: UNREACHABLE_PUSH_URL,
+    });
     const link = await startPushLink(created.token);
     cleanup.add('recorded link', () => link.close());
     const recorder = await startPushRecorder(link.pushUrl);
@@ -194,11 +292,17 @@ describe('the whole path over plain tunnels', () => {
     const viewBefore = link.link.view;
 
     const replayed = await postPush(link.pushUrl, accepted.body, accepted.headers);
-    expect(replayed).toEqual({ status: 409, body: expect.objectContaining({ code: 'LINK_ERR_PUSH_REPLAYED' }) });
+    expect(replayed).toEqual({
+      status: 409,
+      body: expect.objectContaining({ code: 'LINK_ERR_PUSH_REPLAYED' }),
+    });
     const altered = accepted.body.replace('"enabled":true', '"enabled":false');
     expect(altered).not.toBe(accepted.body);
     const tampered = await postPush(link.pushUrl, altered, accepted.headers);
-    expect(tampered).toEqual({ status: 401, body: expect.objectContaining({ code: 'LINK_ERR_PUSH_BAD_SIGNATURE' }) });
+    expect(tampered).toEqual({
+      status: 401,
+      body: expect.objectContaining({ code: 'LINK_ERR_PUSH_BAD_SIGNATURE' }),
+    });
     expect(link.link.view).toBe(viewBefore);
     expect((await system.api.getAgent(created.ID)).online).toBe(true);
   });
@@ -212,12 +316,31 @@ describe('the whole path over plain tunnels', () => {
       expect(challenge.tag).toBe(TAG.challenge);
       socket.write(first);
       const answer = await frames.next();
-      await within(new Promise((resolve) => socket.once('close', resolve)), 3000, 'the Gate to close the connection');
+      await within(
+        new Promise((resolve) => socket.once('close', resolve)),
+        3000,
+        'the Gate to close the connection',
+      );
       return answer;
     };
-    const badToken = await attempt(frame(TAG.hello, { version: 1, token: 'not-a-token-of-any-agent', linkId: 'rogue', software: 'x' }));
-    expect(badToken).toEqual({ tag: TAG.refused, body: expect.objectContaining({ code: 'GATE_ERR_BAD_TOKEN' }) });
-    const unbound = await attempt(frame(TAG.dataHello, { sessionId: 'no-such-session', mac: 'ab'.repeat(32) }));
-    expect(unbound).toEqual({ tag: TAG.refused, body: expect.objectContaining({ code: 'GATE_ERR_BAD_SESSION' }) });
+    const badToken = await attempt(
+      frame(TAG.hello, {
+        version: 1,
+        token: 'not-a-token-of-any-agent',
+        linkId: 'rogue',
+        software: 'x',
+      }),
+    );
+    expect(badToken).toEqual({
+      tag: TAG.refused,
+      body: expect.objectContaining({ code: 'GATE_ERR_BAD_TOKEN' }),
+    });
+    const unbound = await attempt(
+      frame(TAG.dataHello, { sessionId: 'no-such-session', mac: 'ab'.repeat(32) }),
+    );
+    expect(unbound).toEqual({
+      tag: TAG.refused,
+      body: expect.objectContaining({ code: 'GATE_ERR_BAD_SESSION' }),
+    });
   });
 });

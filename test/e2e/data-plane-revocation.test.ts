@@ -6,7 +6,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TEXTS } from '../../src/gate/gate-config.js';
 import { startPushLink, startSystem, type System } from './support/in-process.js';
 import { capturedLogs } from './support/logs.js';
-import { connectPlayer, loginRefusal, mcPing, startMinecraftBackend, textOf, within, type MinecraftBackend, type Player } from './support/minecraft.js';
+import {
+  connectPlayer,
+  loginRefusal,
+  mcPing,
+  startMinecraftBackend,
+  textOf,
+  within,
+  type MinecraftBackend,
+  type Player,
+} from './support/minecraft.js';
 import { sleep, waitFor } from './support/wait.js';
 
 let system: System;
@@ -29,7 +38,12 @@ afterAll(async () => {
 async function agentServing(name: string, domain: string) {
   const withLink = await system.addAgentWithLink(name);
   tokens.push(withLink.agent.token);
-  await system.api.createRoute({ domain, target_ip: '127.0.0.1', target_port: backend.port, agent_id: withLink.agent.ID });
+  await system.api.createRoute({
+    domain,
+    target_ip: '127.0.0.1',
+    target_port: backend.port,
+    agent_id: withLink.agent.ID,
+  });
   return withLink;
 }
 
@@ -56,17 +70,30 @@ async function expectRefused(domain: string) {
   const status = await mcPing(domain, system.playerPort);
   expect(textOf(status.description)).toBe(OFFLINE_MOTD);
   expect(typeof status.latency).toBe('number');
-  expect(await loginRefusal(domain, system.playerPort)).toEqual({ joined: false, disconnect: DEFAULT_TEXTS.kickOffline });
+  expect(await loginRefusal(domain, system.playerPort)).toEqual({
+    joined: false,
+    disconnect: DEFAULT_TEXTS.kickOffline,
+  });
 }
 
 describe('cutting traffic', () => {
   it('answers with the offline MOTD and a disconnect once the Link is down, and the last good status where there is one', async () => {
     const { link, agent } = await agentServing('Link Down', 'linkdown.example.test');
-    await system.api.createRoute({ domain: 'cached.example.test', target_ip: '127.0.0.1', target_port: backend.port, agent_id: agent.ID });
-    const player = await livePlayer('linkdown.example.test', 'Downer');
-    const cached = await waitFor(async () => textOf((await mcPing('cached.example.test', system.playerPort)).description) === 'Backend MOTD xyz', {
-      what: 'a status through the second route',
+    await system.api.createRoute({
+      domain: 'cached.example.test',
+      target_ip: '127.0.0.1',
+      target_port: backend.port,
+      agent_id: agent.ID,
     });
+    const player = await livePlayer('linkdown.example.test', 'Downer');
+    const cached = await waitFor(
+      async () =>
+        textOf((await mcPing('cached.example.test', system.playerPort)).description) ===
+        'Backend MOTD xyz',
+      {
+        what: 'a status through the second route',
+      },
+    );
     expect(cached).toBe(true);
 
     await link.close();
@@ -76,8 +103,12 @@ describe('cutting traffic', () => {
 
     await expectRefused('linkdown.example.test');
     // A route pinged while it was up keeps showing its last good status (documented behaviour).
-    expect(textOf((await mcPing('cached.example.test', system.playerPort)).description)).toBe('Backend MOTD xyz');
-    expect((await loginRefusal('cached.example.test', system.playerPort)).disconnect).toBe(DEFAULT_TEXTS.kickOffline);
+    expect(textOf((await mcPing('cached.example.test', system.playerPort)).description)).toBe(
+      'Backend MOTD xyz',
+    );
+    expect((await loginRefusal('cached.example.test', system.playerPort)).disconnect).toBe(
+      DEFAULT_TEXTS.kickOffline,
+    );
   });
 
   it('closes a live connection within a second of POST /api/agents/:id/reset-token and refuses new ones', async () => {
@@ -90,7 +121,11 @@ describe('cutting traffic', () => {
     expect(rotated.token).not.toBe(agent.token);
     tokens.push(rotated.token);
 
-    const { at } = await within(player.ended, 3000, 'the live connection to close after the token rotation');
+    const { at } = await within(
+      player.ended,
+      3000,
+      'the live connection to close after the token rotation',
+    );
     expect(at - answered).toBeLessThan(1000);
     expect(at - before).toBeLessThan(1500);
 
@@ -152,7 +187,11 @@ describe('cutting traffic', () => {
     const player = await livePlayer('deleted.example.test', 'Goner');
     await system.api.ok('DELETE', `/api/agents/${agent.ID}?cascade=true`);
     const answered = Date.now();
-    const { at } = await within(player.ended, 3000, 'the live connection to close after deleting the agent');
+    const { at } = await within(
+      player.ended,
+      3000,
+      'the live connection to close after deleting the agent',
+    );
     expect(at - answered).toBeLessThan(1000);
     const status = await mcPing('deleted.example.test', system.playerPort);
     expect(textOf(status.description)).toBe(DEFAULT_TEXTS.motdNoRoute);

@@ -69,11 +69,22 @@ export function spawnGatelink(args: string[], env: Record<string, string> = {}):
           const hit = lines.find(match);
           if (hit) return done(() => resolve(hit));
           if (child.exitCode !== null || child.signalCode !== null) {
-            return done(() => reject(new Error(`gatelink ${args[0]} exited (${child.exitCode ?? child.signalCode}):\n${out}`)));
+            return done(() =>
+              reject(
+                new Error(
+                  `gatelink ${args[0]} exited (${child.exitCode ?? child.signalCode}):\n${out}`,
+                ),
+              ),
+            );
           }
         };
         const timer = setTimeout(
-          () => done(() => reject(new Error(`gatelink ${args[0]}: no matching log line in ${timeoutMs} ms:\n${out}`))),
+          () =>
+            done(() =>
+              reject(
+                new Error(`gatelink ${args[0]}: no matching log line in ${timeoutMs} ms:\n${out}`),
+              ),
+            ),
           timeoutMs,
         );
         const done = (settle: () => void) => {

@@ -61,7 +61,12 @@ export class HubApi {
   /** Log in and keep the session token for later calls. */
   static async login(baseUrl: string, username: string, password: string): Promise<HubApi> {
     const api = new HubApi(baseUrl);
-    const res = await api.request<{ token: string }>('POST', '/api/login', { username, password }, null);
+    const res = await api.request<{ token: string }>(
+      'POST',
+      '/api/login',
+      { username, password },
+      null,
+    );
     if (res.status !== 200) throw new ApiError('POST', '/api/login', res.status, res.body);
     api.token = res.body.token;
     return api;
@@ -96,15 +101,23 @@ export class HubApi {
   /** A call that must answer 2xx; its body. */
   async ok<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
     const res = await this.request<T>(method, path, body);
-    if (res.status < 200 || res.status > 299) throw new ApiError(method, path, res.status, res.body);
+    if (res.status < 200 || res.status > 299)
+      throw new ApiError(method, path, res.status, res.body);
     return res.body;
   }
 
-  createAgent(input: { name: string; mode: 'push' | 'redis'; push_url?: string }): Promise<AgentJson> {
+  createAgent(input: {
+    name: string;
+    mode: 'push' | 'redis';
+    push_url?: string;
+  }): Promise<AgentJson> {
     return this.ok<AgentJson>('POST', '/api/agents', input);
   }
 
-  updateAgent(id: number, patch: Partial<Pick<AgentJson, 'name' | 'mode' | 'push_url' | 'enabled'>>): Promise<AgentJson> {
+  updateAgent(
+    id: number,
+    patch: Partial<Pick<AgentJson, 'name' | 'mode' | 'push_url' | 'enabled'>>,
+  ): Promise<AgentJson> {
     return this.ok<AgentJson>('PUT', `/api/agents/${id}`, patch);
   }
 
@@ -116,7 +129,9 @@ export class HubApi {
     return this.ok<AgentJson>('POST', `/api/agents/${id}/reset-token`);
   }
 
-  createRoute(input: Omit<RouteJson, 'ID' | 'proxy_protocol'> & { proxy_protocol?: boolean }): Promise<RouteJson> {
+  createRoute(
+    input: Omit<RouteJson, 'ID' | 'proxy_protocol'> & { proxy_protocol?: boolean },
+  ): Promise<RouteJson> {
     return this.ok<RouteJson>('POST', '/api/routes', input);
   }
 

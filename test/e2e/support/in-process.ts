@@ -8,7 +8,11 @@ import { resolveGateConfig, type GateConfigInput } from '../../../src/gate/gate-
 import { createGate, type Gate, type GatePorts } from '../../../src/gate/gate.js';
 import { resolveHubConfig } from '../../../src/hub/config.js';
 import { createHub, type Hub } from '../../../src/hub/hub.js';
-import { createHubRuntime, type HubRuntimeTimings, type PushOptions } from '../../../src/hub/runtime/index.js';
+import {
+  createHubRuntime,
+  type HubRuntimeTimings,
+  type PushOptions,
+} from '../../../src/hub/runtime/index.js';
 import { createLink, type Link } from '../../../src/link/link.js';
 import { linkConfig, type LinkConfigInput } from '../../../src/link/link-config.js';
 import { createPushListener, type PushListener } from '../../../src/link/push-listener.js';
@@ -39,7 +43,11 @@ export async function startHub(
   }: { timings?: HubRuntimeTimings; push?: PushOptions } = {},
 ): Promise<StartedHub> {
   const hub = await createHub({
-    config: resolveHubConfig({ port: 0, databaseUrl: 'sqlite::memory:', adminPassword: ADMIN_PASSWORD }),
+    config: resolveHubConfig({
+      port: 0,
+      databaseUrl: 'sqlite::memory:',
+      adminPassword: ADMIN_PASSWORD,
+    }),
     log: testLogger('hub'),
     bus,
     runtimeFactory: (options) => createHubRuntime({ ...options, timings, pushOptions: push }),
@@ -97,9 +105,19 @@ export interface StartedLink {
 }
 
 /** Start a push-mode Link with `token`, its push listener on loopback `port` (0: a free one). */
-export async function startPushLink(token: string, overrides: Partial<LinkConfigInput> = {}, port = 0): Promise<StartedLink> {
+export async function startPushLink(
+  token: string,
+  overrides: Partial<LinkConfigInput> = {},
+  port = 0,
+): Promise<StartedLink> {
   const log = testLogger('link');
-  const config = linkConfig({ token, linkId: 'link-e2e', backoffInitialMs: 50, backoffMaxMs: 1000, ...overrides });
+  const config = linkConfig({
+    token,
+    linkId: 'link-e2e',
+    backoffInitialMs: 50,
+    backoffMaxMs: 1000,
+    ...overrides,
+  });
   const listener = createPushListener({ token, host: '127.0.0.1', port, log });
   const link = createLink({ config, log, views: listener });
   await link.start();
@@ -108,7 +126,12 @@ export async function startPushLink(token: string, overrides: Partial<LinkConfig
     await link.close();
     throw new Error('push listener has no address');
   }
-  return { link, listener, pushUrl: `http://127.0.0.1:${address.port}/push`, close: () => link.close() };
+  return {
+    link,
+    listener,
+    pushUrl: `http://127.0.0.1:${address.port}/push`,
+    close: () => link.close(),
+  };
 }
 
 /** An agent created through the API and the Link running with its token. */
@@ -173,7 +196,11 @@ export async function startSystem({
       cleanup,
       waitAgentOnline,
       async addAgentWithLink(name, linkOverrides = {}) {
-        const created = await api.createAgent({ name, mode: 'push', push_url: UNREACHABLE_PUSH_URL });
+        const created = await api.createAgent({
+          name,
+          mode: 'push',
+          push_url: UNREACHABLE_PUSH_URL,
+        });
         const link = await startPushLink(created.token, linkOverrides);
         cleanup.add(`link ${name}`, () => link.close());
         await api.updateAgent(created.ID, { push_url: link.pushUrl });

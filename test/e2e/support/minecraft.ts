@@ -48,7 +48,10 @@ export async function startMinecraftBackend(motd: string): Promise<MinecraftBack
       list.push(id);
       echoed.set(client.username, list);
       if (id === KEEP_ALIVE_ID) {
-        client.write('system_chat', { content: { type: 'string', value: `welcome ${client.username}` }, isActionBar: false });
+        client.write('system_chat', {
+          content: { type: 'string', value: `welcome ${client.username}` },
+          isActionBar: false,
+        });
       }
     });
     client.write('keep_alive', { keepAliveId: KEEP_ALIVE_ID });
@@ -69,7 +72,10 @@ export async function startMinecraftBackend(motd: string): Promise<MinecraftBack
 }
 
 /** A status ping through the Gate on `gatePort` for the virtual host `host`. */
-export function mcPing(host: string, gatePort: number): Promise<mc.NewPingResult & { latency?: number }> {
+export function mcPing(
+  host: string,
+  gatePort: number,
+): Promise<mc.NewPingResult & { latency?: number }> {
   return mc.ping({
     host,
     port: gatePort,
@@ -157,7 +163,11 @@ export function within<T>(promise: Promise<T>, ms: number, what: string): Promis
 }
 
 /** The outcome of a login attempt that the Gate is expected to refuse: the disconnect text. */
-export async function loginRefusal(host: string, gatePort: number, username = 'Alex'): Promise<{ joined: boolean; disconnect: string | undefined }> {
+export async function loginRefusal(
+  host: string,
+  gatePort: number,
+  username = 'Alex',
+): Promise<{ joined: boolean; disconnect: string | undefined }> {
   const player = connectPlayer(host, gatePort, username);
   let joined = false;
   void player.joined.then(() => {

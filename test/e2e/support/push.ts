@@ -2,10 +2,18 @@
 import { createHmac } from 'node:crypto';
 
 /** The headers of a push of `body` signed with `token` at `timestamp` (ms). */
-export function signedHeaders(token: string, body: string, timestamp = Date.now()): Record<string, string> {
+export function signedHeaders(
+  token: string,
+  body: string,
+  timestamp = Date.now(),
+): Record<string, string> {
   const ts = String(timestamp);
   const mac = createHmac('sha256', token).update(`${ts}.${body}`, 'utf8').digest('hex');
-  return { 'content-type': 'application/json', 'x-gatelink-timestamp': ts, 'x-gatelink-signature': `v1=${mac}` };
+  return {
+    'content-type': 'application/json',
+    'x-gatelink-timestamp': ts,
+    'x-gatelink-signature': `v1=${mac}`,
+  };
 }
 
 /** POST `body` to `url` with `headers`; the status and parsed JSON answer. */
@@ -13,8 +21,16 @@ export async function postPush(
   url: string,
   body: string,
   headers: Record<string, string>,
-): Promise<{ status: number; body: { code?: string; ok?: boolean; applied?: boolean; version?: number } }> {
-  const res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(5000) });
+): Promise<{
+  status: number;
+  body: { code?: string; ok?: boolean; applied?: boolean; version?: number };
+}> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers,
+    body,
+    signal: AbortSignal.timeout(5000),
+  });
   return { status: res.status, body: (await res.json()) as { code?: string } };
 }
 
@@ -29,7 +45,9 @@ export interface RecordedPush {
  * An HTTP hop between the Hub and a Link that records every push and forwards it unchanged:
  * point an agent's push_url at `url`.
  */
-export async function startPushRecorder(linkUrl: string): Promise<{ url: string; pushes: RecordedPush[]; close(): Promise<void> }> {
+export async function startPushRecorder(
+  linkUrl: string,
+): Promise<{ url: string; pushes: RecordedPush[]; close(): Promise<void> }> {
   const { createServer } = await import('node:http');
   const pushes: RecordedPush[] = [];
   const server = createServer((req, res) => {

@@ -27,10 +27,16 @@ export function mcString(s: string): Buffer {
 }
 
 /** The handshake packet (id 0x00) with the address field exactly as given (Forge markers included). */
-export function handshake(address: string, { protocol = 767, port = 25565, nextState = 2 } = {}): Buffer {
+export function handshake(
+  address: string,
+  { protocol = 767, port = 25565, nextState = 2 } = {},
+): Buffer {
   const portBytes = Buffer.alloc(2);
   portBytes.writeUInt16BE(port);
-  return packet(0x00, Buffer.concat([varInt(protocol), mcString(address), portBytes, varInt(nextState)]));
+  return packet(
+    0x00,
+    Buffer.concat([varInt(protocol), mcString(address), portBytes, varInt(nextState)]),
+  );
 }
 
 /** A 1.21 Login Start (name + UUID). */
@@ -79,7 +85,9 @@ export async function startRecordingBackend(reply?: Buffer): Promise<RecordingBa
       const until = Date.now() + timeoutMs;
       while (bytes(i).length < n) {
         if (Date.now() > until) {
-          throw new Error(`backend connection ${i} sent ${bytes(i).length} of ${n} bytes in ${timeoutMs} ms`);
+          throw new Error(
+            `backend connection ${i} sent ${bytes(i).length} of ${n} bytes in ${timeoutMs} ms`,
+          );
         }
         await new Promise((r) => setTimeout(r, 20));
       }
@@ -110,7 +118,11 @@ export interface RawClient {
 }
 
 /** Connect to `port` on loopback, write `bytes`, collect the answer. */
-export async function rawConnect(port: number, bytes: Buffer[], { allowHalfOpen = false } = {}): Promise<RawClient> {
+export async function rawConnect(
+  port: number,
+  bytes: Buffer[],
+  { allowHalfOpen = false } = {},
+): Promise<RawClient> {
   const socket = net.connect({ port, host: '127.0.0.1', allowHalfOpen });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
@@ -150,7 +162,8 @@ function ipv6(buf: Buffer): string {
 
 /** Parse a PROXY v2 header at the start of `buf`; throws if there is none. */
 export function parseProxyV2(buf: Buffer): ProxyV2Header {
-  if (buf.length < 16 || !buf.subarray(0, 12).equals(PROXY_V2_SIGNATURE)) throw new Error('no PROXY v2 signature');
+  if (buf.length < 16 || !buf.subarray(0, 12).equals(PROXY_V2_SIGNATURE))
+    throw new Error('no PROXY v2 signature');
   const verCmd = buf[12]!;
   if (verCmd >> 4 !== 2) throw new Error(`PROXY version ${verCmd >> 4}`);
   const famProto = buf[13]!;
@@ -179,14 +192,24 @@ export function parseProxyV2(buf: Buffer): ProxyV2Header {
       length: 16 + len,
     };
   }
-  return { command, family: 'other', sourceAddress: '', destAddress: '', sourcePort: 0, destPort: 0, length: 16 + len };
+  return {
+    command,
+    family: 'other',
+    sourceAddress: '',
+    destAddress: '',
+    sourcePort: 0,
+    destPort: 0,
+    length: 16 + len,
+  };
 }
 
 /**
  * A TCP backend that echoes every byte and, once the client half-closes, writes `trailer` and
  * closes its side too: shows bytes and FINs pass both ways unchanged.
  */
-export async function startEchoBackend(trailer = '|bye'): Promise<{ port: number; close(): Promise<void> }> {
+export async function startEchoBackend(
+  trailer = '|bye',
+): Promise<{ port: number; close(): Promise<void> }> {
   const sockets = new Set<net.Socket>();
   const server = net.createServer({ allowHalfOpen: true }, (socket) => {
     sockets.add(socket);
@@ -240,7 +263,9 @@ export function readMcString(buf: Buffer): string {
 }
 
 /** A TCP backend that answers the first bytes of each connection with `size` bytes, then closes. */
-export async function startBlobBackend(size: number): Promise<{ port: number; close(): Promise<void> }> {
+export async function startBlobBackend(
+  size: number,
+): Promise<{ port: number; close(): Promise<void> }> {
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
     sockets.add(socket);

@@ -92,7 +92,10 @@ export async function startRogueGate({
             resolve(hit.body);
             return true;
           };
-          const timer = setTimeout(() => reject(new Error(`no frame 0x${tag.toString(16)} in ${timeoutMs} ms`)), timeoutMs);
+          const timer = setTimeout(
+            () => reject(new Error(`no frame 0x${tag.toString(16)} in ${timeoutMs} ms`)),
+            timeoutMs,
+          );
           if (!check()) waiters.push(() => void check());
         });
       },
@@ -108,14 +111,24 @@ export async function startRogueGate({
       while (!raw && buf.length >= 5 && buf.length >= 4 + buf.readUInt32BE(0)) {
         const length = buf.readUInt32BE(0);
         const tag = buf.readUInt8(4);
-        const body = JSON.parse(buf.subarray(5, 4 + length).toString('utf8')) as Record<string, unknown>;
+        const body = JSON.parse(buf.subarray(5, 4 + length).toString('utf8')) as Record<
+          string,
+          unknown
+        >;
         buf = buf.subarray(4 + length);
         conn.frames.push({ tag, body });
         if (tag === TAG.hello) {
           hellos.push(body);
           (conn as { kind: RogueConn['kind'] }).kind = 'control';
           socket.write(
-            frame(TAG.welcome, { sessionId: 'rogue-session', sessionKey: sessionKey.toString('hex'), gateId: 'rogue', agentId: 7, poolSize, heartbeatMs: 5000 }),
+            frame(TAG.welcome, {
+              sessionId: 'rogue-session',
+              sessionKey: sessionKey.toString('hex'),
+              gateId: 'rogue',
+              agentId: 7,
+              poolSize,
+              heartbeatMs: 5000,
+            }),
           );
         } else if (tag === TAG.dataHello) {
           const mac = createHmac('sha256', sessionKey).update(nonce).digest('hex');
@@ -150,7 +163,8 @@ export async function startRogueGate({
     port: (server.address() as AddressInfo).port,
     connections,
     hellos,
-    idleChannels: () => connections.filter((c) => c.kind === 'data' && !c.opened && !c.socket.destroyed),
+    idleChannels: () =>
+      connections.filter((c) => c.kind === 'data' && !c.opened && !c.socket.destroyed),
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
@@ -164,14 +178,21 @@ export function sendOpen(
   conn: RogueConn,
   routeId: number,
   bytes: Buffer,
-  address = { sourceAddress: '203.0.113.9', sourcePort: 40000, destAddress: '127.0.0.1', destPort: 25565 },
+  address = {
+    sourceAddress: '203.0.113.9',
+    sourcePort: 40000,
+    destAddress: '127.0.0.1',
+    destPort: 25565,
+  },
 ): void {
   conn.opened = true;
   conn.socket.write(Buffer.concat([frame(TAG.open, { routeId, ...address }), bytes]));
 }
 
 /** Frames read from a socket as they arrive (for speaking to a real Gate as a rogue Link). */
-export function frameReader(socket: net.Socket): { next(timeoutMs?: number): Promise<{ tag: number; body: Record<string, unknown> }> } {
+export function frameReader(socket: net.Socket): {
+  next(timeoutMs?: number): Promise<{ tag: number; body: Record<string, unknown> }>;
+} {
   let buf = Buffer.alloc(0);
   const queue: Array<{ tag: number; body: Record<string, unknown> }> = [];
   let wake: (() => void) | null = null;
@@ -179,7 +200,10 @@ export function frameReader(socket: net.Socket): { next(timeoutMs?: number): Pro
     buf = Buffer.concat([buf, chunk]);
     while (buf.length >= 5 && buf.length >= 4 + buf.readUInt32BE(0)) {
       const length = buf.readUInt32BE(0);
-      queue.push({ tag: buf.readUInt8(4), body: JSON.parse(buf.subarray(5, 4 + length).toString('utf8')) as Record<string, unknown> });
+      queue.push({
+        tag: buf.readUInt8(4),
+        body: JSON.parse(buf.subarray(5, 4 + length).toString('utf8')) as Record<string, unknown>,
+      });
       buf = buf.subarray(4 + length);
     }
     wake?.();

@@ -9,18 +9,24 @@ export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  */
 export async function waitFor<T>(
   check: () => T | Promise<T>,
-  { timeoutMs = 5000, intervalMs = 25, what = 'condition' }: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
+  {
+    timeoutMs = 5000,
+    intervalMs = 25,
+    what = 'condition',
+  }: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
 ): Promise<Exclude<T, false | undefined | null>> {
   const until = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
     try {
       last = await check();
-      if (last !== undefined && last !== false && last !== null) return last as Exclude<T, false | undefined | null>;
+      if (last !== undefined && last !== false && last !== null)
+        return last as Exclude<T, false | undefined | null>;
     } catch (err) {
       last = err;
     }
-    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${String(last)}`);
+    if (Date.now() > until)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${String(last)}`);
     await sleep(intervalMs);
   }
 }
