@@ -98,32 +98,50 @@ async function startHub(): Promise<Hub> {
   throw new Error(`the Hub did not answer /api/health within 30 s:\n${out}`);
 }
 
-async function apiCall<T>(hub: Hub, token: string, method: string, path: string, body?: unknown): Promise<T> {
+async function apiCall<T>(
+  hub: Hub,
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> {
   const res = await fetch(`${hub.url}/api${path}`, {
     method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
     body: body ? JSON.stringify(body) : undefined,
   });
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }
 
-async function signIn(page: Page, password = PASSWORD): Promise<void> {
+/** The admin's password; the credentials scenario changes it. */
+let password = PASSWORD;
+
+async function signIn(page: Page, typed = password): Promise<void> {
   await page.getByLabel('Username').fill('hub_admin');
-  await page.getByLabel('Password').fill(password);
+  await page.getByLabel('Password').fill(typed);
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
 /** A link of the main navigation (stat cards on the overview are links too). */
 async function goTo(page: Page, name: string): Promise<void> {
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click();
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('link', { name, exact: true })
+    .click();
   await page.getByRole('heading', { name, level: 1 }).waitFor();
 }
 
 async function shoot(page: Page, name: string): Promise<void> {
   // Let polls land, charts draw and confirmations fade, so the picture shows the page at rest.
   await page.waitForLoadState('networkidle').catch(() => undefined);
-  await expect.poll(() => page.locator('.toast').count(), { timeout: 6000 }).toBe(0).catch(() => undefined);
+  await expect
+    .poll(() => page.locator('.toast').count(), { timeout: 6000 })
+    .toBe(0)
+    .catch(() => undefined);
   await page.waitForTimeout(300);
   await page.screenshot({ path: join(SHOTS, `${name}.png`) });
 }
@@ -145,7 +163,8 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in Chromium against gatelink all', () 
         // The test runner sets NODE_ENV=test, which would make Vite bundle React's development build.
         env: { ...process.env, NODE_ENV: 'production' },
       });
-      if (built.status !== 0) throw new Error(`npm run build:web failed:\n${built.stdout}${built.stderr}`);
+      if (built.status !== 0)
+        throw new Error(`npm run build:web failed:\n${built.stdout}${built.stderr}`);
     }
     mkdirSync(SHOTS, { recursive: true });
     hub = await startHub();
@@ -168,7 +187,8 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in Chromium against gatelink all', () 
 
   // A failed step may leave a dialog open; close it so the next scenario starts from the page.
   afterEach(async () => {
-    for (let i = 0; i < 3 && (await page.locator('dialog[open]').count()) > 0; i++) await page.keyboard.press('Escape');
+    for (let i = 0; i < 3 && (await page.locator('dialog[open]').count()) > 0; i++)
+      await page.keyboard.press('Escape');
   });
 
   afterAll(async () => {
@@ -205,7 +225,12 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in Chromium against gatelink all', () 
     await dialog.getByRole('button', { name: 'Create agent' }).click();
     const created = page.getByRole('dialog', { name: /created/ });
     const command = (await created.locator('.command__text').textContent()) ?? '';
-    const agents = await apiCall<{ ID: number; name: string; token: string }[]>(hub, apiToken, 'GET', '/agents');
+    const agents = await apiCall<{ ID: number; name: string; token: string }[]>(
+      hub,
+      apiToken,
+      'GET',
+      '/agents',
+    );
     const agent = agents.find((a) => a.name === 'Dedicated server 01');
     expect(agent).toBeDefined();
     agentToken = agent!.token;
@@ -238,8 +263,19 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in Chromium against gatelink all', () 
     await port.fill('25565');
     await dialog.getByRole('button', { name: 'Create route' }).click();
     await page.getByRole('cell', { name: 'play.example.com', exact: true }).waitFor();
-    const routes = await apiCall<{ domain: string; target_port: number; agent_id: number }[]>(hub, apiToken, 'GET', '/routes');
-    expect(routes).toEqual([expect.objectContaining({ domain: 'play.example.com', target_port: 25565, agent_id: agentId })]);
+    const routes = await apiCall<{ domain: string; target_port: number; agent_id: number }[]>(
+      hub,
+      apiToken,
+      'GET',
+      '/routes',
+    );
+    expect(routes).toEqual([
+      expect.objectContaining({
+        domain: 'play.example.com',
+        target_port: 25565,
+        agent_id: agentId,
+      }),
+    ]);
   });
 
   it('puts a taken domain on the domain field', async () => {
@@ -267,16 +303,20 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in Chromium against gatelink all', () 
     await page.getByText('51–100 of 121 routes').waitFor();
     await page.getByRole('searchbox', { name: 'Search routes' }).fill('srv117');
     await page.getByText('1–1 of 1 routes').waitFor();
-    await expect(page.getByRole('cell', { name: 'srv117.bulk.example.com', exact: true }).count()).resolves.toBe(1);
+    await expect(
+      page.getByRole('cell', { name: 'srv117.bulk.example.com', exact: true }).count(),
+    ).resolves.toBe(1);
     await page.getByRole('searchbox', { name: 'Search routes' }).fill('');
     await page.getByText('1–50 of 121 routes').waitFor();
-    await shoot(page, 'routes-desktop');
   });
 
   it('rotates an agent token after confirmation and shows the new one', async () => {
     await goTo(page, 'Agents');
     await page.getByRole('button', { name: 'Rotate token' }).click();
-    await page.getByRole('dialog', { name: 'Rotate token?' }).getByRole('button', { name: 'Rotate token' }).click();
+    await page
+      .getByRole('dialog', { name: 'Rotate token?' })
+      .getByRole('button', { name: 'Rotate token' })
+      .click();
     const shown = page.getByRole('dialog', { name: 'New token' });
     const newToken = (await shown.locator('.secret__value').textContent()) ?? '';
     expect(newToken).not.toBe(agentToken);
@@ -293,27 +333,56 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in Chromium against gatelink all', () 
     await dialog.getByLabel('Push URL').fill(`http://127.0.0.1:${port}`);
     await dialog.getByRole('button', { name: 'Save agent' }).click();
     const commandBox = card.locator('.command__text');
-    await expect.poll(() => commandBox.textContent()).toMatch(new RegExp(`--listen 0\\.0\\.0\\.0:${port}$`));
+    await expect
+      .poll(() => commandBox.textContent())
+      .toMatch(new RegExp(`--listen 0\\.0\\.0\\.0:${port}$`));
     const command = (await commandBox.textContent()) ?? '';
     const token = command.split(' ')[3] ?? '';
-    link = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'link', '--token', token, '--listen', `127.0.0.1:${port}`], {
-      cwd: ROOT,
-      env: cleanEnv(),
-      stdio: 'ignore',
-    });
+    link = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'src/cli/main.ts',
+        'link',
+        '--token',
+        token,
+        '--listen',
+        `127.0.0.1:${port}`,
+      ],
+      {
+        cwd: ROOT,
+        env: cleanEnv(),
+        stdio: 'ignore',
+      },
+    );
     await card.locator('.badge--ok', { hasText: 'online' }).waitFor({ timeout: 20_000 });
     await expect(card.locator('dd').first().textContent()).resolves.toBe('gate-eu-1');
     await shoot(page, 'agents-desktop');
     await goTo(page, 'Routes');
-    await page.getByRole('row', { name: /play\.example\.com/ }).locator('.badge--ok').waitFor();
+    await page
+      .getByRole('row', { name: /play\.example\.com/ })
+      .locator('.badge--ok')
+      .waitFor();
+    await shoot(page, 'routes-desktop');
   });
 
   it('offers to delete an agent together with its routes when the Hub says it is in use', async () => {
-    const spare = await apiCall<{ ID: number }>(hub, apiToken, 'POST', '/agents', { name: 'Spare', mode: 'redis' });
-    await apiCall(hub, apiToken, 'POST', '/routes', { domain: 'spare.example.com', target_ip: '127.0.0.1', target_port: 25565, agent_id: spare.ID });
+    const spare = await apiCall<{ ID: number }>(hub, apiToken, 'POST', '/agents', {
+      name: 'Spare',
+      mode: 'redis',
+    });
+    await apiCall(hub, apiToken, 'POST', '/routes', {
+      domain: 'spare.example.com',
+      target_ip: '127.0.0.1',
+      target_port: 25565,
+      agent_id: spare.ID,
+    });
     await page.goto('/agents');
     const card = page.getByRole('article', { name: 'Spare' });
-    await expect(card.locator('.command__text').textContent()).resolves.toMatch(/^gatelink link --token \S+ --redis <REDIS_URL>$/);
+    await expect(card.locator('.command__text').textContent()).resolves.toMatch(
+      /^gatelink link --token \S+ --redis <REDIS_URL>$/,
+    );
     await card.getByRole('button', { name: 'Delete' }).click();
     const confirm = page.getByRole('dialog', { name: 'Delete agent?' });
     await confirm.getByRole('button', { name: 'Delete agent' }).click();
@@ -327,22 +396,30 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in Chromium against gatelink all', () 
     await goTo(page, 'Gates');
     const row = page.locator('tbody tr').filter({ hasText: 'online' }).first();
     await row.waitFor();
-    await expect(row.locator('td[data-label="Players address"]').textContent()).resolves.toMatch(/127\.0\.0\.1:\d+/);
+    await expect(row.locator('td[data-label="Players address"]').textContent()).resolves.toMatch(
+      /127\.0\.0\.1:\d+/,
+    );
     await shoot(page, 'gates-desktop');
   });
 
   it('lists audit logs newest first, filters them and follows new entries live', async () => {
     await goTo(page, 'Logs');
     const log = page.getByRole('list', { name: /Log entries/ });
-    await log.getByText(/route created/i).first().waitFor();
+    await log
+      .getByText(/route created/i)
+      .first()
+      .waitFor();
     await page.getByLabel('Level').selectOption('warn');
     await expect.poll(() => page.url()).toContain('level=warn');
     await page.getByLabel('Level').selectOption('');
     await page.getByLabel('Source').fill('audit');
     await expect.poll(() => page.url()).toContain('source=audit');
-    await expect.poll(async () => [...new Set(await log.locator('.log__source').allTextContents())]).toEqual(['audit']);
+    await expect
+      .poll(async () => [...new Set(await log.locator('.log__source').allTextContents())])
+      .toEqual(['audit']);
     const times: number[] = [];
-    for (const t of await log.locator('time').all()) times.push(Date.parse((await t.getAttribute('datetime')) ?? ''));
+    for (const t of await log.locator('time').all())
+      times.push(Date.parse((await t.getAttribute('datetime')) ?? ''));
     expect([...times].sort((a, b) => b - a)).toEqual(times);
     const before = await log.locator('li').count();
     await apiCall(hub, apiToken, 'POST', '/agents', { name: 'Followed live', mode: 'redis' });
@@ -357,13 +434,20 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in Chromium against gatelink all', () 
     const shown = page.getByRole('dialog', { name: 'API token created' });
     const secret = (await shown.locator('.secret__value').textContent()) ?? '';
     expect(secret.length).toBeGreaterThan(20);
-    expect((await fetch(`${hub.url}/api/me`, { headers: { authorization: `Bearer ${secret}` } })).status).toBe(200);
+    expect(
+      (await fetch(`${hub.url}/api/me`, { headers: { authorization: `Bearer ${secret}` } })).status,
+    ).toBe(200);
     await shown.getByRole('button', { name: 'Done' }).click();
     await shoot(page, 'settings-desktop');
     await page.getByRole('button', { name: 'Revoke whmcs' }).click();
-    await page.getByRole('dialog', { name: 'Revoke token?' }).getByRole('button', { name: 'Revoke token' }).click();
+    await page
+      .getByRole('dialog', { name: 'Revoke token?' })
+      .getByRole('button', { name: 'Revoke token' })
+      .click();
     await expect.poll(() => page.getByRole('cell', { name: 'whmcs', exact: true }).count()).toBe(0);
-    expect((await fetch(`${hub.url}/api/me`, { headers: { authorization: `Bearer ${secret}` } })).status).toBe(401);
+    expect(
+      (await fetch(`${hub.url}/api/me`, { headers: { authorization: `Bearer ${secret}` } })).status,
+    ).toBe(401);
   });
 
   it('draws the overview from live stats', async () => {
@@ -376,14 +460,21 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in Chromium against gatelink all', () 
 
   it('fits a phone-width screen on every page', async () => {
     const token = await page.evaluate<string | null>(TOKEN_JS);
-    const phone = await browser.newContext({ viewport: PHONE, baseURL: hub.url, isMobile: true, hasTouch: true });
+    const phone = await browser.newContext({
+      viewport: PHONE,
+      baseURL: hub.url,
+      isMobile: true,
+      hasTouch: true,
+    });
     await phone.addInitScript(`localStorage.setItem('gatelink.token', ${JSON.stringify(token)})`);
     const p = await phone.newPage();
     for (const path of ['/', '/routes', '/agents', '/gates', '/logs', '/settings']) {
       await p.goto(path);
       await p.locator('h1').waitFor();
       await shoot(p, `${path === '/' ? 'overview' : path.slice(1)}-phone`);
-      const overflow = await p.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+      const overflow = await p.evaluate<number>(
+        'document.documentElement.scrollWidth - window.innerWidth',
+      );
       expect(overflow, `horizontal overflow on ${path}`).toBeLessThanOrEqual(0);
     }
     await phone.close();
@@ -393,9 +484,35 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in Chromium against gatelink all', () 
     await goTo(page, 'Routes');
     await page.getByRole('button', { name: 'New route' }).focus();
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.evaluate<string | null>("document.activeElement?.getAttribute('name') ?? null")).toBe('domain');
+    await expect
+      .poll(() =>
+        page.evaluate<string | null>("document.activeElement?.getAttribute('name') ?? null"),
+      )
+      .toBe('domain');
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+  });
+
+  it('changes the password, ending earlier sessions but keeping this one signed in', async () => {
+    await goTo(page, 'Settings');
+    const next = 'a-new-dashboard-password';
+    await page.getByLabel('New password', { exact: true }).fill(next);
+    await page.getByLabel('Repeat new password').fill(`${next}-typo`);
+    await page.getByRole('button', { name: 'Change credentials' }).click();
+    await expect
+      .poll(() => page.getByLabel('Repeat new password').getAttribute('aria-invalid'))
+      .toBe('true');
+    await page.getByLabel('Repeat new password').fill(next);
+    await page.getByRole('button', { name: 'Change credentials' }).click();
+    await expect.poll(() => page.getByLabel('New password', { exact: true }).inputValue()).toBe('');
+    password = next;
+    expect(
+      (await fetch(`${hub.url}/api/me`, { headers: { authorization: `Bearer ${apiToken}` } }))
+        .status,
+    ).toBe(401);
+    await goTo(page, 'Agents');
+    await page.getByRole('article', { name: 'Dedicated server 01' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/agents');
   });
 
   it('sends an expired session back to sign in and then to the same page and search', async () => {
@@ -411,7 +528,9 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in Chromium against gatelink all', () 
     await page.getByText('1–1 of 1 routes').waitFor();
     const url = new URL(page.url());
     expect(url.pathname + url.search).toBe('/routes?q=srv042');
-    expect(await page.getByRole('searchbox', { name: 'Search routes' }).inputValue()).toBe('srv042');
+    expect(await page.getByRole('searchbox', { name: 'Search routes' }).inputValue()).toBe(
+      'srv042',
+    );
   });
 
   it('shows the lock-out message after too many failed sign-ins', async () => {
@@ -429,8 +548,10 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in Chromium against gatelink all', () 
     expect(status).toBe(429);
     await signIn(page, 'wrong-again');
     const alert = page.getByRole('alert');
-    await expect.poll(() => alert.textContent()).toMatch(/try again in \d+ s/i);
-    await expect(page.getByRole('button', { name: /Wait \d+ s/ }).isDisabled()).resolves.toBe(true);
+    await expect.poll(() => alert.textContent()).toMatch(/sign in again in \d+ (s|min)\./);
+    await expect(page.getByRole('button', { name: /^Wait [\d:]+/ }).isDisabled()).resolves.toBe(
+      true,
+    );
     await shoot(page, 'login-locked-desktop');
     expect(pageErrors).toEqual([]);
   });

@@ -45,7 +45,9 @@ export function App() {
 
 /** Only in-app paths, so a crafted link cannot send the user elsewhere after sign-in. */
 function safeNext(next: string | null): string {
-  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/login') ? next : '/';
+  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/login')
+    ? next
+    : '/';
 }
 
 function Shell({ current, children }: { current: string | undefined; children: ReactNode }) {
@@ -66,7 +68,12 @@ function Shell({ current, children }: { current: string | undefined; children: R
         </Link>
         <nav aria-label="Main" className="nav">
           {PAGES.map((p) => (
-            <Link key={p.path} href={p.path} className="nav__link" aria-current={p.path === current ? 'page' : undefined}>
+            <Link
+              key={p.path}
+              href={p.path}
+              className="nav__link"
+              aria-current={p.path === current ? 'page' : undefined}
+            >
               {p.title}
             </Link>
           ))}

@@ -72,7 +72,13 @@ async function toApiError(res: Response): Promise<ApiError> {
       ? body.error
       : `The Hub answered ${res.status} ${res.statusText}`.trim();
   const code = typeof body.code === 'string' ? body.code : `HTTP_${res.status}`;
-  return new ApiError(res.status, code, message, normaliseField(body.field), Number.isFinite(retry) && retry > 0 ? retry : undefined);
+  return new ApiError(
+    res.status,
+    code,
+    message,
+    normaliseField(body.field),
+    Number.isFinite(retry) && retry > 0 ? retry : undefined,
+  );
 }
 
 /** Calls the API; resolves with the JSON answer or rejects with an ApiError. */
@@ -89,7 +95,11 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {
-    throw new ApiError(0, 'NETWORK', 'The Hub cannot be reached. Check your connection and try again.');
+    throw new ApiError(
+      0,
+      'NETWORK',
+      'The Hub cannot be reached. Check your connection and try again.',
+    );
   }
   if (!res.ok) {
     const err = await toApiError(res);

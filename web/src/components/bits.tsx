@@ -2,8 +2,22 @@
 import type { ReactNode } from 'react';
 
 /** Online/offline (or enabled/disabled) with a coloured dot and the word, never colour alone. */
-export function StatusBadge({ ok, okText = 'online', badText = 'offline', muted }: { ok: boolean; okText?: string; badText?: string; muted?: boolean }) {
-  return <span className={`badge ${ok ? 'badge--ok' : muted ? 'badge--muted' : 'badge--bad'}`}>{ok ? okText : badText}</span>;
+export function StatusBadge({
+  ok,
+  okText = 'online',
+  badText = 'offline',
+  muted,
+}: {
+  ok: boolean;
+  okText?: string;
+  badText?: string;
+  muted?: boolean;
+}) {
+  return (
+    <span className={`badge ${ok ? 'badge--ok' : muted ? 'badge--muted' : 'badge--bad'}`}>
+      {ok ? okText : badText}
+    </span>
+  );
 }
 
 /** A grey block of a fixed size shown while data loads, so nothing jumps when it arrives. */

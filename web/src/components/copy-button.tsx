@@ -28,7 +28,15 @@ async function copyText(text: string): Promise<boolean> {
 }
 
 /** A button that copies `text` and says whether it worked. */
-export function CopyButton({ text, label = 'Copy', what }: { text: string; label?: string; what: string }) {
+export function CopyButton({
+  text,
+  label = 'Copy',
+  what,
+}: {
+  text: string;
+  label?: string;
+  what: string;
+}) {
   const [state, setState] = useState<'idle' | 'done' | 'failed'>('idle');
   useEffect(() => {
     if (state === 'idle') return;
@@ -42,7 +50,9 @@ export function CopyButton({ text, label = 'Copy', what }: { text: string; label
       aria-label={`${label} ${what}`}
       onClick={() => void copyText(text).then((ok) => setState(ok ? 'done' : 'failed'))}
     >
-      <span aria-live="polite">{state === 'done' ? 'Copied' : state === 'failed' ? 'Select and copy' : label}</span>
+      <span aria-live="polite">
+        {state === 'done' ? 'Copied' : state === 'failed' ? 'Select and copy' : label}
+      </span>
     </button>
   );
 }

@@ -33,10 +33,19 @@ export function Dialog({ title, onClose, children, wide }: DialogProps) {
     };
   }, []);
   return (
-    <dialog ref={ref} className={`dialog${wide ? ' dialog--wide' : ''}`} aria-labelledby="dialog-title">
+    <dialog
+      ref={ref}
+      className={`dialog${wide ? ' dialog--wide' : ''}`}
+      aria-labelledby="dialog-title"
+    >
       <div className="dialog__head">
         <h2 id="dialog-title">{title}</h2>
-        <button type="button" className="btn btn--ghost btn--icon" onClick={onClose} aria-label="Close">
+        <button
+          type="button"
+          className="btn btn--ghost btn--icon"
+          onClick={onClose}
+          aria-label="Close"
+        >
           ✕
         </button>
       </div>
@@ -57,7 +66,16 @@ interface ConfirmProps {
 }
 
 /** Asks before something that cannot be undone. */
-export function ConfirmDialog({ title, children, confirmLabel, danger, busy, error, onConfirm, onClose }: ConfirmProps) {
+export function ConfirmDialog({
+  title,
+  children,
+  confirmLabel,
+  danger,
+  busy,
+  error,
+  onConfirm,
+  onClose,
+}: ConfirmProps) {
   function submit(e: FormEvent): void {
     e.preventDefault();
     onConfirm();
@@ -73,10 +91,20 @@ export function ConfirmDialog({ title, children, confirmLabel, danger, busy, err
         )}
         <div className="actions">
           {/* Destructive actions start on Cancel, so a stray Enter does no harm. */}
-          <button type="button" className="btn" onClick={onClose} data-autofocus={danger ? true : undefined}>
+          <button
+            type="button"
+            className="btn"
+            onClick={onClose}
+            data-autofocus={danger ? true : undefined}
+          >
             Cancel
           </button>
-          <button type="submit" className={`btn ${danger ? 'btn--danger' : 'btn--primary'}`} disabled={busy} data-autofocus={danger ? undefined : true}>
+          <button
+            type="submit"
+            className={`btn ${danger ? 'btn--danger' : 'btn--primary'}`}
+            disabled={busy}
+            data-autofocus={danger ? undefined : true}
+          >
             {busy ? 'Working…' : confirmLabel}
           </button>
         </div>

@@ -32,27 +32,47 @@ function FieldShell({ label, wide, hint, error, children }: FieldShellProps) {
   );
 }
 
-type TextFieldProps = InputHTMLAttributes<HTMLInputElement> & { label: string; wide?: boolean; hint?: ReactNode; error?: string | undefined };
+type TextFieldProps = InputHTMLAttributes<HTMLInputElement> & {
+  label: string;
+  wide?: boolean;
+  hint?: ReactNode;
+  error?: string | undefined;
+};
 
 /** Text-like input (text, password, number, url). */
 export function TextField({ label, wide, hint, error, ...input }: TextFieldProps) {
   return (
     <FieldShell label={label} wide={wide} hint={hint} error={error}>
       {({ id, describedBy, invalid }) => (
-        <input id={id} aria-describedby={describedBy} aria-invalid={invalid || undefined} {...input} />
+        <input
+          id={id}
+          aria-describedby={describedBy}
+          aria-invalid={invalid || undefined}
+          {...input}
+        />
       )}
     </FieldShell>
   );
 }
 
-type SelectFieldProps = SelectHTMLAttributes<HTMLSelectElement> & { label: string; wide?: boolean; hint?: ReactNode; error?: string | undefined };
+type SelectFieldProps = SelectHTMLAttributes<HTMLSelectElement> & {
+  label: string;
+  wide?: boolean;
+  hint?: ReactNode;
+  error?: string | undefined;
+};
 
 /** A select with label, hint and error. */
 export function SelectField({ label, wide, hint, error, children, ...select }: SelectFieldProps) {
   return (
     <FieldShell label={label} wide={wide} hint={hint} error={error}>
       {({ id, describedBy, invalid }) => (
-        <select id={id} aria-describedby={describedBy} aria-invalid={invalid || undefined} {...select}>
+        <select
+          id={id}
+          aria-describedby={describedBy}
+          aria-invalid={invalid || undefined}
+          {...select}
+        >
           {children}
         </select>
       )}

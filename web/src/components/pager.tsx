@@ -20,19 +20,41 @@ export function Pager({ page, pageSize, total, onPage, what }: PagerProps) {
       </span>
       {pages > 1 && (
         <span className="pager__buttons">
-          <button type="button" className="btn btn--small" onClick={() => onPage(1)} disabled={page <= 1} aria-label="First page">
+          <button
+            type="button"
+            className="btn btn--small"
+            onClick={() => onPage(1)}
+            disabled={page <= 1}
+            aria-label="First page"
+          >
             «
           </button>
-          <button type="button" className="btn btn--small" onClick={() => onPage(page - 1)} disabled={page <= 1}>
+          <button
+            type="button"
+            className="btn btn--small"
+            onClick={() => onPage(page - 1)}
+            disabled={page <= 1}
+          >
             Previous
           </button>
           <span className="pager__page">
             Page {page} of {pages}
           </span>
-          <button type="button" className="btn btn--small" onClick={() => onPage(page + 1)} disabled={page >= pages}>
+          <button
+            type="button"
+            className="btn btn--small"
+            onClick={() => onPage(page + 1)}
+            disabled={page >= pages}
+          >
             Next
           </button>
-          <button type="button" className="btn btn--small" onClick={() => onPage(pages)} disabled={page >= pages} aria-label="Last page">
+          <button
+            type="button"
+            className="btn btn--small"
+            onClick={() => onPage(pages)}
+            disabled={page >= pages}
+            aria-label="Last page"
+          >
             »
           </button>
         </span>

@@ -3,7 +3,15 @@ import { useId, useState } from 'react';
 import { CopyButton } from './copy-button.js';
 
 /** `label` names the secret for screen readers and the copy button. */
-export function Secret({ label, value, revealed = false }: { label: string; value: string; revealed?: boolean }) {
+export function Secret({
+  label,
+  value,
+  revealed = false,
+}: {
+  label: string;
+  value: string;
+  revealed?: boolean;
+}) {
   const [show, setShow] = useState(revealed);
   const id = useId();
   return (
@@ -15,7 +23,13 @@ export function Secret({ label, value, revealed = false }: { label: string; valu
         {show ? value : '•'.repeat(Math.min(24, Math.max(8, value.length)))}
       </code>
       <span className="secret__buttons">
-        <button type="button" className="btn btn--small" aria-pressed={show} onClick={() => setShow((s) => !s)} aria-label={`${show ? 'Hide' : 'Show'} ${label}`}>
+        <button
+          type="button"
+          className="btn btn--small"
+          aria-pressed={show}
+          onClick={() => setShow((s) => !s)}
+          aria-label={`${show ? 'Hide' : 'Show'} ${label}`}
+        >
           {show ? 'Hide' : 'Show'}
         </button>
         <CopyButton text={value} what={label} />

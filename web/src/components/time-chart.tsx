@@ -48,21 +48,51 @@ function axisSize(u: uPlot, values: string[] | null, axisIdx: number, cycleNum: 
   return Math.ceil(size);
 }
 
-const INTEGER_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 1e6, 1e7];
+const WINDOW_SECONDS = 3600;
 
-function buildOptions(width: number, height: number, { series, format, minMax, integer }: Shape): uPlot.Options {
+/** Time labels in the reader's locale and time zone (the window is one hour, so no date). */
+const clock = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
+
+const INTEGER_STEPS = [
+  1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 1e6, 1e7,
+];
+
+function buildOptions(
+  width: number,
+  height: number,
+  { series, format, minMax, integer }: Shape,
+): uPlot.Options {
   const axis = cssVar('--muted');
   const grid = cssVar('--border');
-  const axisStyle = { stroke: axis, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
+  const axisStyle = {
+    stroke: axis,
+    grid: { stroke: grid, width: 1 },
+    ticks: { stroke: grid, width: 1 },
+  };
   return {
     width,
     height,
     cursor: { drag: { x: false, y: false } },
     legend: { live: true },
-    scales: { y: { range: (_u, _min, max) => [0, Math.max(minMax, (max || 0) * 1.1)] } },
+    scales: {
+      // Always the last hour, so a young Hub with a few samples draws them at the right end.
+      x: {
+        time: true,
+        range: (_u, _min, max) => {
+          const end = Math.max(max || 0, Date.now() / 1000);
+          return [end - WINDOW_SECONDS, end];
+        },
+      },
+      y: { range: (_u, _min, max) => [0, Math.max(minMax, (max || 0) * 1.1)] },
+    },
     axes: [
-      axisStyle,
-      { ...axisStyle, size: axisSize, values: (_u, ticks) => ticks.map(format), ...(integer ? { incrs: INTEGER_STEPS } : {}) },
+      { ...axisStyle, values: (_u, ticks) => ticks.map((t) => clock.format(t * 1000)) },
+      {
+        ...axisStyle,
+        size: axisSize,
+        values: (_u, ticks) => ticks.map(format),
+        ...(integer ? { incrs: INTEGER_STEPS } : {}),
+      },
     ],
     series: [
       {},
@@ -82,7 +112,15 @@ function buildOptions(width: number, height: number, { series, format, minMax, i
 }
 
 /** Re-created when the colour scheme changes; data updates go through setData. */
-export function TimeChart({ label, times, series, format, height = 200, minMax = 1, integer = false }: TimeChartProps) {
+export function TimeChart({
+  label,
+  times,
+  series,
+  format,
+  height = 200,
+  minMax = 1,
+  integer = false,
+}: TimeChartProps) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const latest = useRef({ times, shape: { series, format, minMax, integer } });
@@ -95,11 +133,16 @@ export function TimeChart({ label, times, series, format, height = 200, minMax =
     const create = (): void => {
       plot.current?.destroy();
       const { times: t, shape: sh } = latest.current;
-      plot.current = new uPlot(buildOptions(el.clientWidth || 300, height, sh), [t, ...sh.series.map((x) => x.values)], el);
+      plot.current = new uPlot(
+        buildOptions(el.clientWidth || 300, height, sh),
+        [t, ...sh.series.map((x) => x.values)],
+        el,
+      );
     };
     create();
     const resize = new ResizeObserver(() => {
-      if (plot.current && el.clientWidth > 0) plot.current.setSize({ width: el.clientWidth, height });
+      if (plot.current && el.clientWidth > 0)
+        plot.current.setSize({ width: el.clientWidth, height });
     });
     resize.observe(el);
     const scheme = matchMedia('(prefers-color-scheme: dark)');
@@ -116,5 +159,16 @@ export function TimeChart({ label, times, series, format, height = 200, minMax =
     plot.current?.setData([times, ...series.map((s) => s.values)]);
   }, [times, series]);
 
-  return <div className="chart" ref={box} role="img" aria-label={label} style={{ minHeight: height + 40 }} />;
+  return (
+    <div className="chart-wrap">
+      <div
+        className="chart"
+        ref={box}
+        role="img"
+        aria-label={label}
+        style={{ minHeight: height + 40 }}
+      />
+      {times.length < 2 && <p className="chart__note">Collecting samples: one every 10 seconds.</p>}
+    </div>
+  );
 }

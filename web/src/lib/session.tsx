@@ -1,5 +1,13 @@
 /** Who is signed in, and what happens when the Hub stops accepting the token. */
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useState,
+  type ReactNode,
+} from 'react';
 import { api, getToken, setToken, setUnauthorizedHandler } from '../api/client.js';
 import type { Me } from '../api/types.js';
 import { navigate } from './router.js';
@@ -37,7 +45,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
 
   useEffect(() => {
-    setUnauthorizedHandler(() => expire('Your session has ended. Sign in again to continue where you were.'));
+    setUnauthorizedHandler(() =>
+      expire('Your session has ended. Sign in again to continue where you were.'),
+    );
     return () => setUnauthorizedHandler(null);
   }, [expire]);
 
@@ -56,7 +66,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     const left = Date.parse(me.expires_at) - Date.now();
     // Timers past ~24.8 days overflow; long-lived tokens never reach here anyway.
     if (!Number.isFinite(left) || left > 2 ** 31 - 1) return;
-    const t = setTimeout(() => expire('Your session has expired. Sign in again to continue where you were.'), Math.max(0, left));
+    const t = setTimeout(
+      () => expire('Your session has expired. Sign in again to continue where you were.'),
+      Math.max(0, left),
+    );
     return () => clearTimeout(t);
   }, [me, expire]);
 

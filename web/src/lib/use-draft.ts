@@ -11,7 +11,10 @@ function read<T>(key: string): T | undefined {
 }
 
 /** Like useState, mirrored to sessionStorage under `key`; `clear` forgets the draft. */
-export function useDraft<T extends object>(key: string, initial: () => T): [T, (patch: Partial<T>) => void, () => void] {
+export function useDraft<T extends object>(
+  key: string,
+  initial: () => T,
+): [T, (patch: Partial<T>) => void, () => void] {
   const [value, setValue] = useState<T>(() => ({ ...initial(), ...read<Partial<T>>(key) }));
   useEffect(() => {
     try {

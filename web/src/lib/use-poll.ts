@@ -54,6 +54,9 @@ export function usePoll<T>(load: () => Promise<T>, intervalMs: number, key = '')
     };
   }, [intervalMs, key, reload]);
 
-  const setData = useCallback((update: (prev: T | undefined) => T | undefined) => setDataState(update), []);
+  const setData = useCallback(
+    (update: (prev: T | undefined) => T | undefined) => setDataState(update),
+    [],
+  );
   return { data, error, loading, reload, setData };
 }

@@ -23,11 +23,14 @@ interface AgentFormProps {
 
 /** A dialog with the agent's settings. */
 export function AgentForm({ agent, onSaved, onClose }: AgentFormProps) {
-  const [draft, patch, clearDraft] = useDraft<Draft>(`gatelink.agent-draft:${agent?.ID ?? 'new'}`, () => ({
-    name: agent?.name ?? '',
-    mode: agent?.mode ?? 'push',
-    push_url: agent?.push_url ?? '',
-  }));
+  const [draft, patch, clearDraft] = useDraft<Draft>(
+    `gatelink.agent-draft:${agent?.ID ?? 'new'}`,
+    () => ({
+      name: agent?.name ?? '',
+      mode: agent?.mode ?? 'push',
+      push_url: agent?.push_url ?? '',
+    }),
+  );
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
 
@@ -38,10 +41,16 @@ export function AgentForm({ agent, onSaved, onClose }: AgentFormProps) {
     const body = {
       name: draft.name.trim(),
       mode: draft.mode,
-      ...(draft.mode === 'push' ? { push_url: draft.push_url.trim() } : agent ? { push_url: null } : {}),
+      ...(draft.mode === 'push'
+        ? { push_url: draft.push_url.trim() }
+        : agent
+          ? { push_url: null }
+          : {}),
     };
     try {
-      const saved = agent ? await api<Agent>('PUT', `/agents/${agent.ID}`, body) : await api<Agent>('POST', '/agents', body);
+      const saved = agent
+        ? await api<Agent>('PUT', `/agents/${agent.ID}`, body)
+        : await api<Agent>('POST', '/agents', body);
       clearDraft();
       onSaved(saved, !agent);
     } catch (err) {
@@ -72,13 +81,26 @@ export function AgentForm({ agent, onSaved, onClose }: AgentFormProps) {
         <fieldset className={`field${modeError ? ' field--invalid' : ''}`}>
           <legend>How the Link gets its configuration</legend>
           <label className="radio">
-            <input type="radio" name="mode" value="push" checked={draft.mode === 'push'} onChange={() => patch({ mode: 'push' })} />
+            <input
+              type="radio"
+              name="mode"
+              value="push"
+              checked={draft.mode === 'push'}
+              onChange={() => patch({ mode: 'push' })}
+            />
             <span>
-              <strong>Push</strong> — the Hub sends it to the Link over HTTP. The Link needs no Redis access.
+              <strong>Push</strong> — the Hub sends it to the Link over HTTP. The Link needs no
+              Redis access.
             </span>
           </label>
           <label className="radio">
-            <input type="radio" name="mode" value="redis" checked={draft.mode === 'redis'} onChange={() => patch({ mode: 'redis' })} />
+            <input
+              type="radio"
+              name="mode"
+              value="redis"
+              checked={draft.mode === 'redis'}
+              onChange={() => patch({ mode: 'redis' })}
+            />
             <span>
               <strong>Redis</strong> — the Link reads it from the shared Redis.
             </span>
@@ -104,7 +126,12 @@ export function AgentForm({ agent, onSaved, onClose }: AgentFormProps) {
             error={fieldError(error, 'push_url')}
           />
         )}
-        <ErrorNote>{formError(error, draft.mode === 'push' ? FIELDS : FIELDS.filter((f) => f !== 'push_url'))}</ErrorNote>
+        <ErrorNote>
+          {formError(
+            error,
+            draft.mode === 'push' ? FIELDS : FIELDS.filter((f) => f !== 'push_url'),
+          )}
+        </ErrorNote>
         <div className="actions">
           <button type="button" className="btn" onClick={close}>
             Cancel

@@ -31,7 +31,9 @@ export function AgentsPage() {
   const routes = usePoll(() => api<Route[]>('GET', '/routes'), 15000);
   const [pending, setPending] = useState<Pending | undefined>(undefined);
   const [busy, setBusy] = useState(false);
-  const [actionError, setActionError] = useState<{ id: number; text: string } | undefined>(undefined);
+  const [actionError, setActionError] = useState<{ id: number; text: string } | undefined>(
+    undefined,
+  );
   const [dialogError, setDialogError] = useState<string | undefined>(undefined);
 
   const routeCount = useMemo(() => {
@@ -49,13 +51,16 @@ export function AgentsPage() {
     el?.focus({ preventScroll: true });
   }, [loaded]);
 
-  const editAgent = editing && editing !== 'new' ? agents.data?.find((a) => String(a.ID) === editing) : undefined;
+  const editAgent =
+    editing && editing !== 'new' ? agents.data?.find((a) => String(a.ID) === editing) : undefined;
   const formOpen = editing === 'new' || editAgent !== undefined;
 
   function replace(saved: Agent): void {
     agents.setData((list) => {
       if (!list) return list;
-      return list.some((a) => a.ID === saved.ID) ? list.map((a) => (a.ID === saved.ID ? saved : a)) : [...list, saved];
+      return list.some((a) => a.ID === saved.ID)
+        ? list.map((a) => (a.ID === saved.ID ? saved : a))
+        : [...list, saved];
     });
   }
 
@@ -92,7 +97,11 @@ export function AgentsPage() {
         setPending(undefined);
       }
     } catch (err) {
-      if (pending.kind === 'delete' && err instanceof ApiError && err.code === 'HUB_ERR_AGENT_IN_USE') {
+      if (
+        pending.kind === 'delete' &&
+        err instanceof ApiError &&
+        err.code === 'HUB_ERR_AGENT_IN_USE'
+      ) {
         setPending({ ...pending, cascade: true });
         setDialogError(err.message);
       } else {
@@ -106,11 +115,17 @@ export function AgentsPage() {
   return (
     <section>
       <PageHead title="Agents">
-        <button type="button" className="btn btn--primary" onClick={() => setQuery({ edit: 'new' }, { replace: false })}>
+        <button
+          type="button"
+          className="btn btn--primary"
+          onClick={() => setQuery({ edit: 'new' }, { replace: false })}
+        >
           New agent
         </button>
       </PageHead>
-      {agents.error !== undefined && <ErrorNote>Could not load agents: {errorMessage(agents.error)}</ErrorNote>}
+      {agents.error !== undefined && (
+        <ErrorNote>Could not load agents: {errorMessage(agents.error)}</ErrorNote>
+      )}
       <div className="cards">
         {agents.data === undefined &&
           Array.from({ length: 2 }, (_, i) => (
@@ -119,15 +134,27 @@ export function AgentsPage() {
               <Skeleton height="5rem" />
             </div>
           ))}
-        {agents.data?.length === 0 && <Empty>No agents yet. An agent is a Link installed next to your game servers.</Empty>}
+        {agents.data?.length === 0 && (
+          <Empty>No agents yet. An agent is a Link installed next to your game servers.</Empty>
+        )}
         {agents.data?.map((a) => {
           const count = routeCount.get(a.ID) ?? 0;
           return (
-            <article key={a.ID} className="panel agent" id={`agent-${a.ID}`} tabIndex={-1} aria-labelledby={`agent-${a.ID}-name`}>
+            <article
+              key={a.ID}
+              className="panel agent"
+              id={`agent-${a.ID}`}
+              tabIndex={-1}
+              aria-labelledby={`agent-${a.ID}-name`}
+            >
               <header className="agent__head">
                 <h2 id={`agent-${a.ID}-name`}>{a.name}</h2>
                 <span className="agent__badges">
-                  <StatusBadge ok={a.online && a.enabled} badText={a.enabled ? 'offline' : 'disabled'} muted={!a.enabled} />
+                  <StatusBadge
+                    ok={a.online && a.enabled}
+                    badText={a.enabled ? 'offline' : 'disabled'}
+                    muted={!a.enabled}
+                  />
                   <span className="badge badge--muted">{a.mode}</span>
                   <span className="muted small">#{a.ID}</span>
                 </span>
@@ -135,7 +162,9 @@ export function AgentsPage() {
               <dl className="facts">
                 <div>
                   <dt>Gates</dt>
-                  <dd>{a.gates.length ? a.gates.join(', ') : <span className="muted">none</span>}</dd>
+                  <dd>
+                    {a.gates.length ? a.gates.join(', ') : <span className="muted">none</span>}
+                  </dd>
                 </div>
                 <div>
                   <dt>Sessions</dt>
@@ -143,7 +172,13 @@ export function AgentsPage() {
                 </div>
                 <div>
                   <dt>Routes</dt>
-                  <dd>{routes.data ? <Link href={`/routes?agent=${a.ID}`}>{count}</Link> : <Skeleton width="2ch" />}</dd>
+                  <dd>
+                    {routes.data ? (
+                      <Link href={`/routes?agent=${a.ID}`}>{count}</Link>
+                    ) : (
+                      <Skeleton width="2ch" />
+                    )}
+                  </dd>
                 </div>
                 {a.mode === 'push' && (
                   <div className="facts__wide">
@@ -158,19 +193,35 @@ export function AgentsPage() {
               </dl>
               <Secret label={`Token of ${a.name}`} value={a.token} />
               <CommandBox label="Start the Link on the server" command={linkCommand(a)} />
-              {a.mode === 'redis' && <p className="field__hint">Replace &lt;REDIS_URL&gt; with the Redis URL the Hub and Gates use.</p>}
+              {a.mode === 'redis' && (
+                <p className="field__hint">
+                  Replace &lt;REDIS_URL&gt; with the Redis URL the Hub and Gates use.
+                </p>
+              )}
               {actionError?.id === a.ID && <ErrorNote>{actionError.text}</ErrorNote>}
               <div className="agent__actions">
                 <button type="button" className="btn btn--small" onClick={() => void toggle(a)}>
                   {a.enabled ? 'Disable' : 'Enable'}
                 </button>
-                <button type="button" className="btn btn--small" onClick={() => setQuery({ edit: String(a.ID) }, { replace: false })}>
+                <button
+                  type="button"
+                  className="btn btn--small"
+                  onClick={() => setQuery({ edit: String(a.ID) }, { replace: false })}
+                >
                   Edit
                 </button>
-                <button type="button" className="btn btn--small" onClick={() => open({ kind: 'rotate', agent: a })}>
+                <button
+                  type="button"
+                  className="btn btn--small"
+                  onClick={() => open({ kind: 'rotate', agent: a })}
+                >
                   Rotate token
                 </button>
-                <button type="button" className="btn btn--small btn--danger-ghost" onClick={() => open({ kind: 'delete', agent: a, cascade: false })}>
+                <button
+                  type="button"
+                  className="btn btn--small btn--danger-ghost"
+                  onClick={() => open({ kind: 'delete', agent: a, cascade: false })}
+                >
                   Delete
                 </button>
               </div>
@@ -187,7 +238,8 @@ export function AgentsPage() {
           onSaved={(saved, created) => {
             replace(saved);
             setQuery({ edit: null });
-            if (created) open({ kind: 'token', agent: saved, title: `Agent ${saved.name} created` });
+            if (created)
+              open({ kind: 'token', agent: saved, title: `Agent ${saved.name} created` });
             else notify(`Agent ${saved.name} saved`);
           }}
         />
@@ -203,15 +255,17 @@ export function AgentsPage() {
           onClose={() => setPending(undefined)}
         >
           <p>
-            <strong>{pending.agent.name}</strong> gets a new token. The old one stops working at once and its running Links
-            disconnect until they are restarted with the new token.
+            <strong>{pending.agent.name}</strong> gets a new token. The old one stops working at
+            once and its running Links disconnect until they are restarted with the new token.
           </p>
         </ConfirmDialog>
       )}
       {pending?.kind === 'delete' && (
         <ConfirmDialog
           title="Delete agent?"
-          confirmLabel={pending.cascade ? cascadeLabel(routeCount.get(pending.agent.ID)) : 'Delete agent'}
+          confirmLabel={
+            pending.cascade ? cascadeLabel(routeCount.get(pending.agent.ID)) : 'Delete agent'
+          }
           danger
           busy={busy}
           error={dialogError}
@@ -220,18 +274,27 @@ export function AgentsPage() {
         >
           <p>
             <strong>{pending.agent.name}</strong> and its token are removed; its Links disconnect.
-            {pending.cascade && ' Its routes are deleted too, and players can no longer reach those domains.'}
+            {pending.cascade &&
+              ' Its routes are deleted too, and players can no longer reach those domains.'}
           </p>
         </ConfirmDialog>
       )}
       {pending?.kind === 'token' && (
         <Dialog title={pending.title} onClose={() => setPending(undefined)}>
           <div className="dialog__body">
-            <p>Start the Link on the server next to the game servers with this command. The token is its password: keep it secret.</p>
+            <p>
+              Start the Link on the server next to the game servers with this command. The token is
+              its password: keep it secret.
+            </p>
             <Secret label={`Token of ${pending.agent.name}`} value={pending.agent.token} revealed />
             <CommandBox label="Start the Link" command={linkCommand(pending.agent)} />
             <div className="actions">
-              <button type="button" className="btn btn--primary" onClick={() => setPending(undefined)} data-autofocus>
+              <button
+                type="button"
+                className="btn btn--primary"
+                onClick={() => setPending(undefined)}
+                data-autofocus
+              >
                 Done
               </button>
             </div>

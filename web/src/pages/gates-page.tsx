@@ -12,7 +12,9 @@ export function GatesPage() {
   return (
     <section>
       <PageHead title="Gates" />
-      {gates.error !== undefined && <ErrorNote>Could not load gates: {errorMessage(gates.error)}</ErrorNote>}
+      {gates.error !== undefined && (
+        <ErrorNote>Could not load gates: {errorMessage(gates.error)}</ErrorNote>
+      )}
       <div className="panel panel--flush">
         <table className="table table--cards">
           <thead>
@@ -24,8 +26,12 @@ export function GatesPage() {
               <th scope="col">Players address</th>
               <th scope="col">Tunnel address</th>
               <th scope="col">Last seen</th>
-              <th scope="col" className="num">Live</th>
-              <th scope="col" className="num">Sessions</th>
+              <th scope="col" className="num">
+                Live
+              </th>
+              <th scope="col" className="num">
+                Sessions
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -47,24 +53,39 @@ export function GatesPage() {
                   <StatusBadge ok={g.online} />
                 </td>
                 <td data-label="Region">{g.region || <span className="muted">—</span>}</td>
-                <td data-label="Version" className="mono">{g.version}</td>
-                <td data-label="Players address" className="mono break">{g.public_addr}</td>
+                <td data-label="Version" className="mono">
+                  {g.version}
+                </td>
+                <td data-label="Players address" className="mono break">
+                  {g.public_addr}
+                </td>
                 <td data-label="Tunnel address" className="mono break">
                   {g.tunnel_addr}
-                  <span className={`tls ${g.tls ? '' : 'tls--off'}`} title={g.fingerprint ? `Certificate ${g.fingerprint}` : undefined}>
+                  <span
+                    className={`tls ${g.tls ? '' : 'tls--off'}`}
+                    title={g.fingerprint ? `Certificate ${g.fingerprint}` : undefined}
+                  >
                     {g.tls ? 'TLS' : 'plain TCP'}
                   </span>
                 </td>
                 <td data-label="Last seen" title={formatDateTime(g.last_seen)}>
                   {formatRelative(g.last_seen)}
                 </td>
-                <td data-label="Live" className="num">{formatNumber(g.connections)}</td>
-                <td data-label="Sessions" className="num">{formatNumber(g.sessions)}</td>
+                <td data-label="Live" className="num">
+                  {formatNumber(g.connections)}
+                </td>
+                <td data-label="Sessions" className="num">
+                  {formatNumber(g.sessions)}
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
-        {gates.data?.length === 0 && <Empty>No Gate has reported yet. Start one with <code>gatelink gate</code>.</Empty>}
+        {gates.data?.length === 0 && (
+          <Empty>
+            No Gate has reported yet. Start one with <code>gatelink gate</code>.
+          </Empty>
+        )}
       </div>
     </section>
   );

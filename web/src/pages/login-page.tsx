@@ -4,6 +4,25 @@ import { ApiError, errorMessage } from '../api/client.js';
 import { ErrorNote, TextField } from '../components/field.js';
 import { useSession } from '../lib/session.js';
 
+/** The Hub's message as a sentence: capital first letter, full stop. */
+function sentence(text: string): string {
+  const t = text.trim();
+  if (!t) return t;
+  const capital = t[0]!.toUpperCase() + t.slice(1);
+  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
+}
+
+/** 45 → "45 s", 900 → "15 min". */
+function formatWait(seconds: number): string {
+  return seconds < 120 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`;
+}
+
+/** 905 → "15:05" for the button's countdown. */
+function formatClock(seconds: number): string {
+  if (seconds < 60) return `${seconds} s`;
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+}
+
 /** The whole screen while signed out. */
 export function LoginPage() {
   const { login, notice } = useSession();
@@ -38,7 +57,7 @@ export function LoginPage() {
         const retry = err.retryAfter ?? 60;
         setLockedUntil(Date.now() + retry * 1000);
         setNow(Date.now());
-        setError(`${err.message} Try again in ${retry} s.`);
+        setError(`${sentence(err.message)} You can sign in again in ${formatWait(retry)}.`);
       } else if (err instanceof ApiError && err.status === 401) {
         setError(err.message || 'Wrong username or password.');
       } else {
@@ -80,8 +99,12 @@ export function LoginPage() {
           onChange={(e) => setPassword(e.target.value)}
         />
         <ErrorNote>{error}</ErrorNote>
-        <button type="submit" className="btn btn--primary btn--block" disabled={busy || waitSeconds > 0}>
-          {busy ? 'Signing in…' : waitSeconds > 0 ? `Wait ${waitSeconds} s` : 'Sign in'}
+        <button
+          type="submit"
+          className="btn btn--primary btn--block"
+          disabled={busy || waitSeconds > 0}
+        >
+          {busy ? 'Signing in…' : waitSeconds > 0 ? `Wait ${formatClock(waitSeconds)}` : 'Sign in'}
         </button>
       </form>
     </main>

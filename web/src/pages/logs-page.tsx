@@ -59,7 +59,8 @@ export function LogsPage() {
         if (after === undefined) setEntries(got);
         else if (got.length) setEntries((prev) => [...got, ...(prev ?? [])].slice(0, KEEP));
         const top = got[0]?.ID;
-        if (top !== undefined && (newest.current === undefined || top > newest.current)) newest.current = top;
+        if (top !== undefined && (newest.current === undefined || top > newest.current))
+          newest.current = top;
         if (after === undefined && top === undefined) newest.current = 0;
       } catch (err) {
         if (!stopped) setError(err);
@@ -83,7 +84,13 @@ export function LogsPage() {
   return (
     <section>
       <PageHead title="Logs" />
-      <form className="toolbar" onSubmit={(e) => { e.preventDefault(); setQuery({ source: sourceInput.trim() }); }}>
+      <form
+        className="toolbar"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setQuery({ source: sourceInput.trim() });
+        }}
+      >
         <label className="inline-field">
           Level
           <select value={level} onChange={(e) => setQuery({ level: e.target.value })}>
@@ -95,23 +102,39 @@ export function LogsPage() {
         </label>
         <label className="inline-field">
           Source
-          <input type="search" list="log-sources" placeholder="audit, hub, gate:…, link:…" value={sourceInput} onChange={(e) => setSourceInput(e.target.value)} />
+          <input
+            type="search"
+            list="log-sources"
+            placeholder="audit, hub, gate:…, link:…"
+            value={sourceInput}
+            onChange={(e) => setSourceInput(e.target.value)}
+          />
           <datalist id="log-sources">
             <option value="audit" />
             <option value="hub" />
-            {[...new Set((entries ?? []).map((e) => e.source))].filter((s) => s !== 'audit' && s !== 'hub').map((s) => (
-              <option key={s} value={s} />
-            ))}
+            {[...new Set((entries ?? []).map((e) => e.source))]
+              .filter((s) => s !== 'audit' && s !== 'hub')
+              .map((s) => (
+                <option key={s} value={s} />
+              ))}
           </datalist>
         </label>
         <label className="check">
-          <input type="checkbox" checked={follow} onChange={(e) => setQuery({ follow: e.target.checked ? null : '0' })} />
+          <input
+            type="checkbox"
+            checked={follow}
+            onChange={(e) => setQuery({ follow: e.target.checked ? null : '0' })}
+          />
           Follow live
         </label>
       </form>
       {error !== undefined && <ErrorNote>Could not load logs: {errorMessage(error)}</ErrorNote>}
       <div className="panel panel--flush">
-        <ol className="logs" aria-label="Log entries, newest first" aria-busy={entries === undefined}>
+        <ol
+          className="logs"
+          aria-label="Log entries, newest first"
+          aria-busy={entries === undefined}
+        >
           {entries === undefined &&
             Array.from({ length: 10 }, (_, i) => (
               <li key={i} className="log">
@@ -133,10 +156,13 @@ export function LogsPage() {
             </li>
           ))}
         </ol>
-        {entries?.length === 0 && <Empty>No log entries{level || source ? ' match these filters' : ' yet'}.</Empty>}
+        {entries?.length === 0 && (
+          <Empty>No log entries{level || source ? ' match these filters' : ' yet'}.</Empty>
+        )}
       </div>
       <p className="muted small">
-        Showing the latest {LIMIT} entries{follow ? `, new ones appear every ${FOLLOW_MS / 1000} s` : ''}.
+        Showing the latest {LIMIT} entries
+        {follow ? `, new ones appear every ${FOLLOW_MS / 1000} s` : ''}.
       </p>
     </section>
   );

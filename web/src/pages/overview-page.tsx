@@ -20,12 +20,24 @@ function sampleSeconds(history: Stats['history']): number {
   return s > 0 ? s : 10;
 }
 
-function Card({ label, value, detail, href }: { label: string; value: string | undefined; detail?: string | undefined; href?: string }) {
+function Card({
+  label,
+  value,
+  detail,
+  href,
+}: {
+  label: string;
+  value: string | undefined;
+  detail?: string | undefined;
+  href?: string;
+}) {
   const body = (
     <>
       <span className="stat__label">{label}</span>
       <span className="stat__value">{value ?? <Skeleton width="4ch" height="1.6rem" />}</span>
-      <span className="stat__detail">{value === undefined ? <Skeleton width="10ch" /> : (detail ?? '\u00a0')}</span>
+      <span className="stat__detail">
+        {value === undefined ? <Skeleton width="10ch" /> : (detail ?? '\u00a0')}
+      </span>
     </>
   );
   return href ? (
@@ -52,13 +64,16 @@ export function OverviewPage() {
         { label: 'In', color: '--chart-2', values: h.map((x) => x.bytes_in / secs) },
         { label: 'Out', color: '--chart-3', values: h.map((x) => x.bytes_out / secs) },
       ],
-      rateIn: h.length ? (h[h.length - 1]!.bytes_in / secs) : 0,
-      rateOut: h.length ? (h[h.length - 1]!.bytes_out / secs) : 0,
+      rateIn: h.length ? h[h.length - 1]!.bytes_in / secs : 0,
+      rateOut: h.length ? h[h.length - 1]!.bytes_out / secs : 0,
     };
   }, [s]);
 
   const topRoutes = useMemo(
-    () => [...(s?.by_route ?? [])].sort((a, b) => b.active - a.active || b.bytes_out - a.bytes_out).slice(0, 5),
+    () =>
+      [...(s?.by_route ?? [])]
+        .sort((a, b) => b.active - a.active || b.bytes_out - a.bytes_out)
+        .slice(0, 5),
     [s],
   );
 
@@ -69,25 +84,68 @@ export function OverviewPage() {
           Updates every {POLL_MS / 1000} s
         </span>
       </PageHead>
-      {stats.error !== undefined && <ErrorNote>Could not load statistics: {errorMessage(stats.error)}</ErrorNote>}
+      {stats.error !== undefined && (
+        <ErrorNote>Could not load statistics: {errorMessage(stats.error)}</ErrorNote>
+      )}
       <div className="stats">
-        <Card label="Gates online" value={s && `${s.gates_online} / ${s.gates}`} href="/gates" detail={s && (s.gates_online < s.gates ? `${s.gates - s.gates_online} offline` : 'all online')} />
-        <Card label="Agents online" value={s && `${s.agents_online} / ${s.agents}`} href="/agents" detail={s && (s.agents_online < s.agents ? `${s.agents - s.agents_online} offline` : 'all online')} />
+        <Card
+          label="Gates online"
+          value={s && `${s.gates_online} / ${s.gates}`}
+          href="/gates"
+          detail={
+            s && (s.gates_online < s.gates ? `${s.gates - s.gates_online} offline` : 'all online')
+          }
+        />
+        <Card
+          label="Agents online"
+          value={s && `${s.agents_online} / ${s.agents}`}
+          href="/agents"
+          detail={
+            s &&
+            (s.agents_online < s.agents ? `${s.agents - s.agents_online} offline` : 'all online')
+          }
+        />
         <Card label="Routes" value={s && formatNumber(s.routes)} href="/routes" />
-        <Card label="Live connections" value={s && formatNumber(s.connections_active)} detail={s && `${formatNumber(s.connections_total)} in total`} />
-        <Card label="Bandwidth in" value={s && formatRate(chart.rateIn)} detail={s && `${formatBytes(s.bytes_in)} in total`} />
-        <Card label="Bandwidth out" value={s && formatRate(chart.rateOut)} detail={s && `${formatBytes(s.bytes_out)} in total`} />
+        <Card
+          label="Live connections"
+          value={s && formatNumber(s.connections_active)}
+          detail={s && `${formatNumber(s.connections_total)} in total`}
+        />
+        <Card
+          label="Bandwidth in"
+          value={s && formatRate(chart.rateIn)}
+          detail={s && `${formatBytes(s.bytes_in)} in total`}
+        />
+        <Card
+          label="Bandwidth out"
+          value={s && formatRate(chart.rateOut)}
+          detail={s && `${formatBytes(s.bytes_out)} in total`}
+        />
       </div>
       <div className="charts">
         <div className="panel">
           <h2>Live connections</h2>
-          <TimeChart label="Live connections over the last hour" times={chart.times} series={chart.active} format={(v) => formatNumber(Math.round(v))} minMax={5} integer />
+          <TimeChart
+            label="Live connections over the last hour"
+            times={chart.times}
+            series={chart.active}
+            format={(v) => formatNumber(Math.round(v))}
+            minMax={5}
+            integer
+          />
         </div>
         <div className="panel">
           <h2>
-            Bandwidth <span className="muted small">in: players → servers, out: servers → players</span>
+            Bandwidth{' '}
+            <span className="muted small">in: players → servers, out: servers → players</span>
           </h2>
-          <TimeChart label="Bandwidth in and out over the last hour" times={chart.times} series={chart.traffic} format={formatRate} minMax={1250} />
+          <TimeChart
+            label="Bandwidth in and out over the last hour"
+            times={chart.times}
+            series={chart.traffic}
+            format={formatRate}
+            minMax={1250}
+          />
         </div>
       </div>
       <div className="panel">
@@ -101,20 +159,36 @@ export function OverviewPage() {
             <thead>
               <tr>
                 <th scope="col">Domain</th>
-                <th scope="col" className="num">Live</th>
-                <th scope="col" className="num">Connections</th>
-                <th scope="col" className="num">In</th>
-                <th scope="col" className="num">Out</th>
+                <th scope="col" className="num">
+                  Live
+                </th>
+                <th scope="col" className="num">
+                  Connections
+                </th>
+                <th scope="col" className="num">
+                  In
+                </th>
+                <th scope="col" className="num">
+                  Out
+                </th>
               </tr>
             </thead>
             <tbody>
               {topRoutes.map((r) => (
                 <tr key={r.route_id}>
                   <td data-label="Domain">{r.domain}</td>
-                  <td data-label="Live" className="num">{formatNumber(r.active)}</td>
-                  <td data-label="Connections" className="num">{formatNumber(r.connections)}</td>
-                  <td data-label="In" className="num">{formatBytes(r.bytes_in)}</td>
-                  <td data-label="Out" className="num">{formatBytes(r.bytes_out)}</td>
+                  <td data-label="Live" className="num">
+                    {formatNumber(r.active)}
+                  </td>
+                  <td data-label="Connections" className="num">
+                    {formatNumber(r.connections)}
+                  </td>
+                  <td data-label="In" className="num">
+                    {formatBytes(r.bytes_in)}
+                  </td>
+                  <td data-label="Out" className="num">
+                    {formatBytes(r.bytes_out)}
+                  </td>
                 </tr>
               ))}
             </tbody>

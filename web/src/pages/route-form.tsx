@@ -26,7 +26,13 @@ function toDraft(route: Route | undefined, agents: readonly Agent[]): Draft {
         agent_id: String(route.agent_id),
         proxy_protocol: route.proxy_protocol,
       }
-    : { domain: '', target_ip: '127.0.0.1', target_port: '25565', agent_id: agents.length === 1 ? String(agents[0]!.ID) : '', proxy_protocol: false };
+    : {
+        domain: '',
+        target_ip: '127.0.0.1',
+        target_port: '25565',
+        agent_id: agents.length === 1 ? String(agents[0]!.ID) : '',
+        proxy_protocol: false,
+      };
 }
 
 /** Sends what was typed; the Hub is the one that validates, so its message is the one shown. */
@@ -50,7 +56,10 @@ interface RouteFormProps {
 
 /** A dialog with the route's fields. */
 export function RouteForm({ route, agents, onSaved, onClose }: RouteFormProps) {
-  const [draft, patch, clearDraft] = useDraft<Draft>(`gatelink.route-draft:${route?.ID ?? 'new'}`, () => toDraft(route, agents));
+  const [draft, patch, clearDraft] = useDraft<Draft>(
+    `gatelink.route-draft:${route?.ID ?? 'new'}`,
+    () => toDraft(route, agents),
+  );
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
 
@@ -117,7 +126,9 @@ export function RouteForm({ route, agents, onSaved, onClose }: RouteFormProps) {
           value={draft.agent_id}
           onChange={(e) => patch({ agent_id: e.target.value })}
           error={fieldError(error, 'agent_id')}
-          hint={agents.length === 0 ? 'Create an agent first.' : 'The Link that reaches the target.'}
+          hint={
+            agents.length === 0 ? 'Create an agent first.' : 'The Link that reaches the target.'
+          }
         >
           <option value="">Choose an agent…</option>
           {agents.map((a) => (
@@ -126,7 +137,9 @@ export function RouteForm({ route, agents, onSaved, onClose }: RouteFormProps) {
             </option>
           ))}
         </SelectField>
-        <div className={`field field--check${fieldError(error, 'proxy_protocol') ? ' field--invalid' : ''}`}>
+        <div
+          className={`field field--check${fieldError(error, 'proxy_protocol') ? ' field--invalid' : ''}`}
+        >
           <label>
             <input
               type="checkbox"
@@ -136,8 +149,14 @@ export function RouteForm({ route, agents, onSaved, onClose }: RouteFormProps) {
             />
             Send PROXY protocol v2
           </label>
-          <p className="field__hint">The backend learns the player’s real address (Paper, Velocity, BungeeCord).</p>
-          {fieldError(error, 'proxy_protocol') && <p className="field__error" role="alert">{fieldError(error, 'proxy_protocol')}</p>}
+          <p className="field__hint">
+            The backend learns the player’s real address (Paper, Velocity, BungeeCord).
+          </p>
+          {fieldError(error, 'proxy_protocol') && (
+            <p className="field__error" role="alert">
+              {fieldError(error, 'proxy_protocol')}
+            </p>
+          )}
         </div>
         <div className="span-2">
           <ErrorNote>{formError(error, FIELDS)}</ErrorNote>

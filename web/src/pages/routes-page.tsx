@@ -14,7 +14,8 @@ import { RouteForm } from './route-form.js';
 const PAGE_SIZE = 50;
 
 function matches(route: Route, agent: Agent | undefined, terms: string[]): boolean {
-  const hay = `${route.domain} ${route.target_ip}:${route.target_port} ${agent?.name ?? ''} #${route.agent_id}`.toLowerCase();
+  const hay =
+    `${route.domain} ${route.target_ip}:${route.target_port} ${agent?.name ?? ''} #${route.agent_id}`.toLowerCase();
   return terms.every((t) => hay.includes(t));
 }
 
@@ -34,20 +35,26 @@ export function RoutesPage() {
   const [deleteBusy, setDeleteBusy] = useState(false);
   const [deleteError, setDeleteError] = useState<string | undefined>(undefined);
 
-  const agentById = useMemo(() => new Map((agents.data ?? []).map((a) => [a.ID, a])), [agents.data]);
+  const agentById = useMemo(
+    () => new Map((agents.data ?? []).map((a) => [a.ID, a])),
+    [agents.data],
+  );
 
   const filtered = useMemo(() => {
     const terms = deferred.toLowerCase().split(/\s+/).filter(Boolean);
     const wantAgent = agentFilter ? Number(agentFilter) : undefined;
     return (routes.data ?? []).filter(
-      (r) => (wantAgent === undefined || r.agent_id === wantAgent) && matches(r, agentById.get(r.agent_id), terms),
+      (r) =>
+        (wantAgent === undefined || r.agent_id === wantAgent) &&
+        matches(r, agentById.get(r.agent_id), terms),
     );
   }, [routes.data, deferred, agentFilter, agentById]);
 
   const pages = Math.max(1, Math.ceil(filtered.length / PAGE_SIZE));
   const current = Math.min(page, pages);
   const rows = filtered.slice((current - 1) * PAGE_SIZE, current * PAGE_SIZE);
-  const editRoute = editing && editing !== 'new' ? routes.data?.find((r) => String(r.ID) === editing) : undefined;
+  const editRoute =
+    editing && editing !== 'new' ? routes.data?.find((r) => String(r.ID) === editing) : undefined;
   const formOpen = editing === 'new' || (editing !== null && editRoute !== undefined);
 
   function onSearch(value: string): void {
@@ -75,25 +82,41 @@ export function RoutesPage() {
   return (
     <section>
       <PageHead title="Routes">
-        <button type="button" className="btn btn--primary" onClick={() => setQuery({ edit: 'new' }, { replace: false })}>
+        <button
+          type="button"
+          className="btn btn--primary"
+          onClick={() => setQuery({ edit: 'new' }, { replace: false })}
+        >
           New route
         </button>
       </PageHead>
       <div className="toolbar">
         <label className="search">
           <span className="visually-hidden">Search routes</span>
-          <input type="search" placeholder="Search domain, target or agent…" value={search} onChange={(e) => onSearch(e.target.value)} />
+          <input
+            type="search"
+            placeholder="Search domain, target or agent…"
+            value={search}
+            onChange={(e) => onSearch(e.target.value)}
+          />
         </label>
         {agentFilter && (
           <span className="chip">
             Agent: {agentById.get(Number(agentFilter))?.name ?? `#${agentFilter}`}
-            <button type="button" className="chip__x" aria-label="Show routes of every agent" onClick={() => setQuery({ agent: null, page: null })}>
+            <button
+              type="button"
+              className="chip__x"
+              aria-label="Show routes of every agent"
+              onClick={() => setQuery({ agent: null, page: null })}
+            >
               ✕
             </button>
           </span>
         )}
       </div>
-      {routes.error !== undefined && <ErrorNote>Could not load routes: {errorMessage(routes.error)}</ErrorNote>}
+      {routes.error !== undefined && (
+        <ErrorNote>Could not load routes: {errorMessage(routes.error)}</ErrorNote>
+      )}
       <div className="panel panel--flush">
         <table className="table table--cards">
           <thead>
@@ -130,7 +153,10 @@ export function RoutesPage() {
                     {agent ? (
                       <span className="agent-cell">
                         <Link href={`/agents#agent-${agent.ID}`}>{agent.name}</Link>
-                        <StatusBadge ok={agent.online && agent.enabled} badText={agent.enabled ? 'offline' : 'disabled'} />
+                        <StatusBadge
+                          ok={agent.online && agent.enabled}
+                          badText={agent.enabled ? 'offline' : 'disabled'}
+                        />
                       </span>
                     ) : agents.data ? (
                       <span className="muted">#{r.agent_id} (missing)</span>
@@ -140,10 +166,23 @@ export function RoutesPage() {
                   </td>
                   <td data-label="PROXY v2">{r.proxy_protocol ? 'on' : 'off'}</td>
                   <td className="row-actions">
-                    <button type="button" className="btn btn--small" onClick={() => setQuery({ edit: String(r.ID) }, { replace: false })} aria-label={`Edit ${r.domain}`}>
+                    <button
+                      type="button"
+                      className="btn btn--small"
+                      onClick={() => setQuery({ edit: String(r.ID) }, { replace: false })}
+                      aria-label={`Edit ${r.domain}`}
+                    >
                       Edit
                     </button>
-                    <button type="button" className="btn btn--small btn--danger-ghost" onClick={() => { setDeleteError(undefined); setDeleting(r); }} aria-label={`Delete ${r.domain}`}>
+                    <button
+                      type="button"
+                      className="btn btn--small btn--danger-ghost"
+                      onClick={() => {
+                        setDeleteError(undefined);
+                        setDeleting(r);
+                      }}
+                      aria-label={`Delete ${r.domain}`}
+                    >
                       Delete
                     </button>
                   </td>
@@ -154,11 +193,21 @@ export function RoutesPage() {
         </table>
         {!loading && filtered.length === 0 && (
           <Empty>
-            {routes.data?.length ? 'No route matches this search.' : 'No routes yet. Create one to send a domain to a game server.'}
+            {routes.data?.length
+              ? 'No route matches this search.'
+              : 'No routes yet. Create one to send a domain to a game server.'}
           </Empty>
         )}
       </div>
-      {!loading && <Pager page={current} pageSize={PAGE_SIZE} total={filtered.length} what="routes" onPage={(p) => setQuery({ page: p > 1 ? String(p) : null })} />}
+      {!loading && (
+        <Pager
+          page={current}
+          pageSize={PAGE_SIZE}
+          total={filtered.length}
+          what="routes"
+          onPage={(p) => setQuery({ page: p > 1 ? String(p) : null })}
+        />
+      )}
       {formOpen && agents.data && (
         <RouteForm
           key={editing}
@@ -168,7 +217,9 @@ export function RoutesPage() {
           onSaved={(saved) => {
             routes.setData((list) => {
               if (!list) return list;
-              return list.some((r) => r.ID === saved.ID) ? list.map((r) => (r.ID === saved.ID ? saved : r)) : [...list, saved];
+              return list.some((r) => r.ID === saved.ID)
+                ? list.map((r) => (r.ID === saved.ID ? saved : r))
+                : [...list, saved];
             });
             notify(editRoute ? `Route ${saved.domain} saved` : `Route ${saved.domain} created`);
             setQuery({ edit: null });

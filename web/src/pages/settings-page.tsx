@@ -48,7 +48,12 @@ function CredentialsForm() {
   }
 
   return (
-    <form className="panel" onSubmit={(e) => void submit(e)} noValidate aria-labelledby="cred-title">
+    <form
+      className="panel"
+      onSubmit={(e) => void submit(e)}
+      noValidate
+      aria-labelledby="cred-title"
+    >
       <h2 id="cred-title">Username and password</h2>
       <p className="muted">Saving signs out every other session of this user.</p>
       <div className="form-grid">
@@ -111,7 +116,11 @@ function TokensPanel() {
     setBusy(true);
     setError(undefined);
     try {
-      const t = await api<ApiToken & { token: string }>('POST', '/tokens', label.trim() ? { label: label.trim() } : {});
+      const t = await api<ApiToken & { token: string }>(
+        'POST',
+        '/tokens',
+        label.trim() ? { label: label.trim() } : {},
+      );
       const { token: _secret, ...listed } = t;
       tokens.setData((list) => [...(list ?? []), listed]);
       setCreated(t);
@@ -142,15 +151,27 @@ function TokensPanel() {
   return (
     <section className="panel" aria-labelledby="tokens-title">
       <h2 id="tokens-title">API tokens</h2>
-      <p className="muted">Long-lived tokens (1 year) for hosting panels and scripts: send them as <code>Authorization: Bearer …</code>.</p>
+      <p className="muted">
+        Long-lived tokens (1 year) for hosting panels and scripts: send them as{' '}
+        <code>Authorization: Bearer …</code>.
+      </p>
       <form className="inline-form" onSubmit={(e) => void create(e)} noValidate>
-        <TextField label="Label" name="label" placeholder="whmcs" value={label} onChange={(e) => setLabel(e.target.value)} error={fieldError(error, 'label')} />
+        <TextField
+          label="Label"
+          name="label"
+          placeholder="whmcs"
+          value={label}
+          onChange={(e) => setLabel(e.target.value)}
+          error={fieldError(error, 'label')}
+        />
         <button type="submit" className="btn btn--primary" disabled={busy}>
           Create token
         </button>
       </form>
       <ErrorNote>{formError(error, ['label'])}</ErrorNote>
-      {tokens.error !== undefined && <ErrorNote>Could not load tokens: {errorMessage(tokens.error)}</ErrorNote>}
+      {tokens.error !== undefined && (
+        <ErrorNote>Could not load tokens: {errorMessage(tokens.error)}</ErrorNote>
+      )}
       <table className="table table--cards">
         <thead>
           <tr>
@@ -174,13 +195,29 @@ function TokensPanel() {
           )}
           {tokens.data?.map((t) => (
             <tr key={t.ID}>
-              <td data-label="Label" className="strong">{t.label ?? <span className="muted">#{t.ID}</span>}</td>
+              <td data-label="Label" className="strong">
+                {t.label ?? <span className="muted">#{t.ID}</span>}
+              </td>
               <td data-label="User">{t.username}</td>
-              <td data-label="Created" title={formatDateTime(t.CreatedAt)}>{formatRelative(t.CreatedAt)}</td>
-              <td data-label="Expires" title={formatDateTime(t.expires_at)}>{formatRelative(t.expires_at)}</td>
-              <td data-label="Last used" title={formatDateTime(t.last_used_at)}>{formatRelative(t.last_used_at)}</td>
+              <td data-label="Created" title={formatDateTime(t.CreatedAt)}>
+                {formatRelative(t.CreatedAt)}
+              </td>
+              <td data-label="Expires" title={formatDateTime(t.expires_at)}>
+                {formatRelative(t.expires_at)}
+              </td>
+              <td data-label="Last used" title={formatDateTime(t.last_used_at)}>
+                {formatRelative(t.last_used_at)}
+              </td>
               <td className="row-actions">
-                <button type="button" className="btn btn--small btn--danger-ghost" onClick={() => { setRevokeError(undefined); setRevoking(t); }} aria-label={`Revoke ${t.label ?? `token ${t.ID}`}`}>
+                <button
+                  type="button"
+                  className="btn btn--small btn--danger-ghost"
+                  onClick={() => {
+                    setRevokeError(undefined);
+                    setRevoking(t);
+                  }}
+                  aria-label={`Revoke ${t.label ?? `token ${t.ID}`}`}
+                >
                   Revoke
                 </button>
               </td>
@@ -193,9 +230,18 @@ function TokensPanel() {
         <Dialog title="API token created" onClose={() => setCreated(undefined)}>
           <div className="dialog__body">
             <p>Copy it now: the Hub shows this token only once.</p>
-            <Secret label={`API token ${created.label ?? ''}`.trim()} value={created.token} revealed />
+            <Secret
+              label={`API token ${created.label ?? ''}`.trim()}
+              value={created.token}
+              revealed
+            />
             <div className="actions">
-              <button type="button" className="btn btn--primary" onClick={() => setCreated(undefined)} data-autofocus>
+              <button
+                type="button"
+                className="btn btn--primary"
+                onClick={() => setCreated(undefined)}
+                data-autofocus
+              >
                 Done
               </button>
             </div>
@@ -213,7 +259,8 @@ function TokensPanel() {
           onClose={() => setRevoking(undefined)}
         >
           <p>
-            Anything using <strong>{revoking.label ?? `token #${revoking.ID}`}</strong> loses access at once.
+            Anything using <strong>{revoking.label ?? `token #${revoking.ID}`}</strong> loses access
+            at once.
           </p>
         </ConfirmDialog>
       )}
