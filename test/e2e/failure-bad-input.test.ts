@@ -12,6 +12,7 @@ import { OwnRedis } from './cluster/redis-server.js';
 import { dropPrefix } from './cluster/redis-prefix.js';
 import { sleep, waitFor } from './cluster/wait.js';
 import { hashToken } from '../../src/shared/token-hash.js';
+import type { RouteJson } from './support/hub-api.js';
 
 const WARN = 40;
 const ERROR = 50;
@@ -67,13 +68,14 @@ describe('foreign values in Redis (processes, real Redis)', () => {
 
   it('drops one malformed route of a snapshot and applies the rest', async () => {
     const version = Number(await redis.hget(configKey, 'version'));
-    const okRoute = { id: 1, domain: 'ok.example.com', targetIp: '127.0.0.1', targetPort: echo.port, agentId, proxyProtocol: false };
+    const [ok] = await hub.api.ok<RouteJson[]>('GET', '/api/routes');
+    const okRoute = { id: ok!.ID, domain: ok!.domain, targetIp: ok!.target_ip, targetPort: ok!.target_port, agentId, proxyProtocol: false };
     const snapshot = {
       version: version + 1,
       routes: [
         okRoute,
         { id: 'seven', domain: 7, targetIp: null },
-        { id: 999, domain: 'extra.example.com', targetIp: '127.0.0.1', targetPort: echo.port, agentId, proxyProtocol: false },
+        { id: ok!.ID + 1000, domain: 'extra.example.com', targetIp: '127.0.0.1', targetPort: echo.port, agentId, proxyProtocol: false },
       ],
       agents: [{ id: agentId, name: 'bad-input', mode: 'redis', enabled: true, tokenHash: hashToken(token) }],
     };
