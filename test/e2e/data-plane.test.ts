@@ -308,6 +308,29 @@ describe('a route through Hub, Gate and a push-mode Link (TLS tunnel)', () => {
     await system.api.deleteRoute(route.ID);
   });
 
+  it('follows a route renamed through the API: the new name is served, the old one is unknown', async () => {
+    const route = await system.api.createRoute({
+      domain: 'old-name.example.org',
+      target_ip: '127.0.0.1',
+      target_port: backend.port,
+      agent_id: main.agent.ID,
+    });
+    await waitFor(
+      async () =>
+        textOf((await mcPing('old-name.example.org', system.playerPort)).description) ===
+        'Backend MOTD xyz',
+      { what: 'the route under its first name' },
+    );
+    await system.api.ok('PUT', `/api/routes/${route.ID}`, { domain: 'new-name.example.org' });
+    expect(textOf((await mcPing('old-name.example.org', system.playerPort)).description)).toBe(
+      DEFAULT_TEXTS.motdNoRoute,
+    );
+    expect(textOf((await mcPing('new-name.example.org', system.playerPort)).description)).toBe(
+      'Backend MOTD xyz',
+    );
+    await system.api.deleteRoute(route.ID);
+  });
+
   it('serves 40 players connecting at once, well past the pool of pre-opened channels', async () => {
     const results = await Promise.all(
       Array.from({ length: 40 }, () =>
