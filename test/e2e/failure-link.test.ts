@@ -1,6 +1,6 @@
 /**
- * A Link that goes away, as separate processes over real Redis: a clean stop (SIGTERM) shows
- * the offline answer at once; a Link that vanishes without a word (SIGSTOP: its sockets stay
+ * A Link that goes away, as separate processes over real Redis: a clean stop (SIGTERM) or a
+ * crash (SIGKILL) shows the offline answer at once; a Link that vanishes without a word (SIGSTOP: its sockets stay
  * open, nothing answers) is given up within one heartbeat window (15 s).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,7 +41,7 @@ describe('a Link that goes away (processes, real Redis)', () => {
     gate = await cluster.startGate('gate-l1');
     const agent = await hub.api.createAgent({ name: 'link-kill', mode: 'redis' });
     token = agent.token;
-    for (const domain of ['clean.example.com', 'silent.example.com']) {
+    for (const domain of ['clean.example.com', 'killed.example.com', 'silent.example.com']) {
       await hub.api.createRoute({ domain, target_ip: '127.0.0.1', target_port: backend.port, agent_id: agent.ID });
     }
   });
@@ -74,6 +74,21 @@ describe('a Link that goes away (processes, real Redis)', () => {
     expect(new Set(ended.map((l) => l['sessionId'])).size).toBe(1);
     expect(ended[0]?.['reason']).toBe('closed');
     console.info(`[figures] link SIGTERM -> offline MOTD answered ${answeredIn} ms after the Link exited`);
+  });
+
+  it('answers with the offline MOTD at once after a Link is killed (SIGKILL: the kernel closes its sockets)', async () => {
+    const link = cluster.startRedisLink(token, 'link-killed');
+    await gate.proc.waitForLog('link connected', { fields: { linkId: 'link-killed' }, timeoutMs: 20_000 });
+    await waitFor(async () => (await loginProbe(gate.playerPort, 'killed.example.com')).relayed, {
+      timeoutMs: 10_000,
+      what: 'a login relayed through the Link',
+    });
+
+    expect((await link.kill('SIGKILL')).signal).toBe('SIGKILL');
+    const killed = Date.now();
+    const offlineAfter = await msUntilPromptOffline(gate.playerPort, 'killed.example.com', killed, 5000);
+    console.info(`[figures] link SIGKILL -> offline MOTD answered ${offlineAfter} ms after the Link died`);
+    expect(offlineAfter).toBeLessThan(1000);
   });
 
   it('gives a silent Link up within one heartbeat window, 15 s (SIGSTOP)', async () => {
