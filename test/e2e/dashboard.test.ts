@@ -19,6 +19,14 @@ const SHOTS = join(ROOT, 'docs/screenshots');
 const PASSWORD = 'dashboard-e2e-password';
 /** Read in the page: the session token the dashboard keeps. */
 const TOKEN_JS = "localStorage.getItem('gatelink.token')";
+/** Cumulative layout shift since the page loaded (Chromium's Layout Instability API). */
+const LAYOUT_SHIFT_JS = `new Promise((resolve) => {
+  let sum = 0;
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) if (!e.hadRecentInput) sum += e.value;
+  }).observe({ type: 'layout-shift', buffered: true });
+  setTimeout(() => resolve(sum), 100);
+})`;
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
 
@@ -367,7 +375,7 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in Chromium against gatelink all', () 
     await shoot(page, 'routes-desktop');
   });
 
-  it('offers to delete an agent together with its routes when the Hub says it is in use', async () => {
+  it('disables and enables an agent, and offers to delete its routes too when the Hub says it is in use', async () => {
     const spare = await apiCall<{ ID: number }>(hub, apiToken, 'POST', '/agents', {
       name: 'Spare',
       mode: 'redis',
@@ -383,6 +391,25 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in Chromium against gatelink all', () 
     await expect(card.locator('.command__text').textContent()).resolves.toMatch(
       /^gatelink link --token \S+ --redis <REDIS_URL>$/,
     );
+    await card.getByRole('button', { name: 'Disable' }).click();
+    await card.locator('.badge', { hasText: 'disabled' }).waitFor();
+    const disabled = await apiCall<{ enabled: boolean }>(
+      hub,
+      apiToken,
+      'GET',
+      `/agents/${spare.ID}`,
+    );
+    expect(disabled.enabled).toBe(false);
+    await card.getByRole('button', { name: 'Enable' }).click();
+    await card.locator('.badge', { hasText: 'offline' }).waitFor();
+    const enabled = await apiCall<{ enabled: boolean }>(
+      hub,
+      apiToken,
+      'GET',
+      `/agents/${spare.ID}`,
+    );
+    expect(enabled.enabled).toBe(true);
+
     await card.getByRole('button', { name: 'Delete' }).click();
     const confirm = page.getByRole('dialog', { name: 'Delete agent?' });
     await confirm.getByRole('button', { name: 'Delete agent' }).click();
@@ -472,6 +499,9 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in Chromium against gatelink all', () 
       await p.goto(path);
       await p.locator('h1').waitFor();
       await shoot(p, `${path === '/' ? 'overview' : path.slice(1)}-phone`);
+      // Skeletons hold the place of what loads: the layout barely moves when data arrives.
+      const shift = await p.evaluate<number>(LAYOUT_SHIFT_JS);
+      expect(shift, `layout shift on ${path}`).toBeLessThan(0.1);
       const overflow = await p.evaluate<number>(
         'document.documentElement.scrollWidth - window.innerWidth',
       );

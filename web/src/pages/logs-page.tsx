@@ -40,6 +40,8 @@ export function LogsPage() {
   const source = query.get('source') ?? '';
   const follow = query.get('follow') !== '0';
   const [sourceInput, setSourceInput] = useState(source);
+  // Back and Forward change the address under the box: follow it.
+  useEffect(() => setSourceInput(source), [source]);
   const [entries, setEntries] = useState<LogEntry[] | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
   const newest = useRef<number | undefined>(undefined);

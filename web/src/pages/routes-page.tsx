@@ -1,5 +1,5 @@
 /** Routes: search and page through thousands, create, edit and delete. */
-import { useDeferredValue, useMemo, useState } from 'react';
+import { useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { api, errorMessage } from '../api/client.js';
 import type { Agent, Route } from '../api/types.js';
 import { Empty, PageHead, Skeleton, StatusBadge } from '../components/bits.js';
@@ -30,6 +30,8 @@ export function RoutesPage() {
   const routes = usePoll(() => api<Route[]>('GET', '/routes'), 15000);
   const agents = usePoll(() => api<Agent[]>('GET', '/agents'), 5000);
   const [search, setSearch] = useState(q);
+  // Back and Forward change the address under the box: follow it.
+  useEffect(() => setSearch(q), [q]);
   const deferred = useDeferredValue(search);
   const [deleting, setDeleting] = useState<Route | undefined>(undefined);
   const [deleteBusy, setDeleteBusy] = useState(false);
