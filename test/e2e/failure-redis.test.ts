@@ -12,6 +12,9 @@ import { OwnRedis } from './cluster/redis-server.js';
 import { sleep, waitFor } from './cluster/wait.js';
 import type { RouteJson } from './support/hub-api.js';
 
+/** How long Redis stays away. */
+const OUTAGE_MS = 12_000;
+
 /** True when a login for `domain` is relayed and lands on `backend`. */
 async function landsOn(gatePort: number, domain: string, backend: EchoBackend): Promise<boolean> {
   const before = backend.accepted();
@@ -67,7 +70,8 @@ describe('Redis restarted under a running network (processes)', () => {
     expect(await landsOn(gate.playerPort, 'moved.example.com', first)).toBe(true);
     const login = await loginProbe(gate.playerPort, 'new.example.com', 2000);
     expect(login.relayed).toBe(false);
-    await sleep(Math.max(0, 6000 - (Date.now() - down)));
+    // Long enough for every client's reconnect attempts to have slowed to their 2 s pace.
+    await sleep(Math.max(0, OUTAGE_MS - (Date.now() - down)));
 
     await redis.restart();
     const back = Date.now();
