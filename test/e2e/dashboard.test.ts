@@ -485,7 +485,7 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in Chromium against gatelink all', () 
     await shoot(page, 'overview-desktop');
   });
 
-  it('fits a phone-width screen on every page', async () => {
+  it('fits a phone-width screen on every page without layout shifts', async () => {
     const token = await page.evaluate<string | null>(TOKEN_JS);
     const phone = await browser.newContext({
       viewport: PHONE,
@@ -508,6 +508,18 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in Chromium against gatelink all', () 
       expect(overflow, `horizontal overflow on ${path}`).toBeLessThanOrEqual(0);
     }
     await phone.close();
+
+    const dark = await browser.newContext({
+      viewport: DESKTOP,
+      baseURL: hub.url,
+      colorScheme: 'dark',
+    });
+    await dark.addInitScript(`localStorage.setItem('gatelink.token', ${JSON.stringify(token)})`);
+    const d = await dark.newPage();
+    await d.goto('/');
+    await d.locator('.chart canvas').first().waitFor();
+    await shoot(d, 'overview-dark-desktop');
+    await dark.close();
   });
 
   it('is usable from the keyboard: the route form opens with Enter and closes with Escape', async () => {
