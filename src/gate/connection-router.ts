@@ -9,7 +9,7 @@ import type { RateLimiter } from './rate-limiter.js';
 import type { RouteTable } from './route-table.js';
 import type { StatusCache } from './status-cache.js';
 import { answerOffline } from './offline-reply.js';
-import { relay } from './relay.js';
+import { relay } from '../shared/relay.js';
 
 /** What routing a player connection needs. */
 export interface ConnectionRouterOptions {
@@ -141,7 +141,9 @@ export function createConnectionRouter({
     metrics.connection('relayed');
     const handle = stats.opened(route, socket, proxyBytes);
     track(channel.socket);
-    relay(socket, channel.socket, channel.head, () => stats.closed(handle));
+    channel.socket.setNoDelay(true);
+    if (channel.head.length > 0) socket.write(channel.head);
+    relay(socket, channel.socket, () => stats.closed(handle));
     if (isStatus) statusCache.capture(route.id, channel.socket, channel.head);
   };
 }

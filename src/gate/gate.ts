@@ -205,7 +205,15 @@ export function createGate({ config, log, bus, createTunnelServer }: CreateGateO
       ...(config.keyFile ? { keyFile: config.keyFile } : {}),
       log,
     });
-    tunnel.onEvent((e) => publish(`tunnel:${e.message}`, e));
+    tunnel.onEvent((e) => {
+      // The front reports a failed open itself, naming the domain.
+      if (e.message === 'open failed') return;
+      // Throttle per Link (or per address for refusals), never across Links: each connect and
+      // disconnect of a distinct Link is an event the operator needs to see.
+      const m = e.meta ?? {};
+      const who = m['linkId'] ?? m['sessionId'] ?? String(m['remote'] ?? '').replace(/:\d+$/, '');
+      publish(`tunnel:${e.message}:${String(m['agentId'] ?? '')}:${String(who)}`, e);
+    });
     unwatch = bus.watchConfig(applyConfig);
     const initial = await bus.readConfig().catch(() => null);
     if (initial) applyConfig(initial);

@@ -53,7 +53,8 @@ export async function createTunnelServer(
   const listeners: Array<(event: TunnelEvent) => void> = [];
 
   const emit = (level: LogEvent['level'], message: string, meta: Record<string, unknown>) => {
-    log[level]({ ...meta, gateId }, message);
+    // The Gate logs and publishes what listeners receive; at info level here it would be written twice.
+    log.debug({ ...meta, gateId }, message);
     const event: TunnelEvent = { time: Date.now(), level, message, meta };
     for (const listener of listeners) listener(event);
   };
@@ -168,6 +169,7 @@ export async function createTunnelServer(
       identified = true;
       unidentified--;
       clearTimeout(handshake);
+      socket.off('close', identify);
     };
     socket.once('close', identify);
     socket.on('error', (err) => log.debug({ err: err.message }, 'tunnel socket error'));

@@ -37,6 +37,7 @@ export class TunnelSession {
   readonly #idle = new Set<TunnelConn>();
   readonly #opening = new Set<TunnelConn>();
   readonly #live = new Set<Socket>();
+  readonly #closeHandlers = new WeakMap<Socket, () => void>();
   readonly #timer: NodeJS.Timeout;
   #ended = false;
 
@@ -85,7 +86,9 @@ export class TunnelSession {
       this.#idle.delete(conn);
       conn.destroy();
     });
-    conn.socket.once('close', () => this.#idle.delete(conn));
+    const onClose = () => this.#idle.delete(conn);
+    conn.socket.once('close', onClose);
+    this.#closeHandlers.set(conn.socket, onClose);
     this.#options.onChannel(this);
   }
 
@@ -93,10 +96,13 @@ export class TunnelSession {
   takeChannel(): TunnelConn | undefined {
     for (const conn of this.#idle) {
       this.#idle.delete(conn);
+      this.#dropCloseHandler(conn.socket);
       if (conn.closed) continue;
       // Until the Link answers; if the session dies first the open is retried elsewhere.
       this.#opening.add(conn);
-      conn.socket.once('close', () => this.#opening.delete(conn));
+      const onClose = () => this.#opening.delete(conn);
+      conn.socket.once('close', onClose);
+      this.#closeHandlers.set(conn.socket, onClose);
       return conn;
     }
     return undefined;
@@ -105,12 +111,21 @@ export class TunnelSession {
   /** A channel now relays a player: keep it to cut it if the credentials are revoked. */
   trackLive(socket: Socket): void {
     for (const conn of this.#opening) if (conn.socket === socket) this.#opening.delete(conn);
+    this.#dropCloseHandler(socket);
     if (this.#ended) {
       socket.destroy();
       return;
     }
     this.#live.add(socket);
     socket.once('close', () => this.#live.delete(socket));
+  }
+
+  // A relayed socket collects listeners from every stage it went through; each stage removes its
+  // own when the socket moves on, so a long-lived player connection carries only the relay's.
+  #dropCloseHandler(socket: Socket): void {
+    const handler = this.#closeHandlers.get(socket);
+    if (handler) socket.off('close', handler);
+    this.#closeHandlers.delete(socket);
   }
 
   /** Ask the Link for more data channels now (players are waiting). */

@@ -6,7 +6,7 @@ import type { Logger } from '../shared/logger.js';
 import { ClientConn } from './client-conn.js';
 import { LinkErrors } from './errors.js';
 import { dialGate } from './gate-dial.js';
-import { relay } from './relay.js';
+import { relayed } from '../shared/relay.js';
 import { dialTarget } from './target-dial.js';
 
 /** One data channel: the session it belongs to and the callbacks that keep the pool count. */
@@ -171,7 +171,7 @@ async function serveOpen(
   if (initial.length) target.write(initial);
   conn.send({ type: 'openOk' });
   options.onRelay([conn.socket, target]);
-  const relayed = relay(conn.socket, target);
+  const done = relayed(conn.socket, target);
   setImmediate(answered);
-  await relayed;
+  await done;
 }

@@ -37,7 +37,8 @@ describe('relay', () => {
     const [p, client] = await pair();
     const [backend, c] = await pair();
     let closedWith: Error | undefined | null = null;
-    relay(p, c, Buffer.from('HEAD|'), (err) => (closedWith = err));
+    p.write('HEAD|');
+    relay(p, c, (err) => (closedWith = err));
     const atClient = collect(client);
     const atBackend = collect(backend);
     client.end('hello');
@@ -55,7 +56,7 @@ describe('relay', () => {
     const [p, client] = await pair();
     const [backend, c] = await pair();
     client.on('error', () => {});
-    const closed = new Promise<Error | undefined>((r) => relay(p, c, Buffer.alloc(0), r));
+    const closed = new Promise<Error | undefined>((r) => relay(p, c, r));
     backend.on('error', () => {});
     backend.resetAndDestroy();
     const err = await closed;
