@@ -507,6 +507,10 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in Chromium against gatelink all', () 
       );
       expect(overflow, `horizontal overflow on ${path}`).toBeLessThanOrEqual(0);
     }
+    // The open form is part of the address, so a link can open it directly.
+    await p.goto('/routes?edit=new');
+    await p.getByRole('dialog', { name: 'New route' }).getByLabel('Domain').waitFor();
+    await shoot(p, 'route-form-phone');
     await phone.close();
 
     const dark = await browser.newContext({

@@ -45,6 +45,16 @@ export function LogsPage() {
   const [entries, setEntries] = useState<LogEntry[] | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
   const newest = useRef<number | undefined>(undefined);
+  // Sources seen so far, kept across filters, to suggest exact names (the filter is exact).
+  const [known, setKnown] = useState<string[]>([]);
+  useEffect(() => {
+    if (!entries?.length) return;
+    setKnown((prev) => {
+      const next = new Set(prev);
+      for (const e of entries) next.add(e.source);
+      return next.size === prev.length ? prev : [...next].sort();
+    });
+  }, [entries]);
 
   // A new filter starts from the latest entries; following then asks only for newer ones.
   useEffect(() => {
@@ -107,14 +117,14 @@ export function LogsPage() {
           <input
             type="search"
             list="log-sources"
-            placeholder="audit, hub, gate:…, link:…"
+            placeholder="audit, hub, gate:<id>, link:<agent id>"
             value={sourceInput}
             onChange={(e) => setSourceInput(e.target.value)}
           />
           <datalist id="log-sources">
             <option value="audit" />
             <option value="hub" />
-            {[...new Set((entries ?? []).map((e) => e.source))]
+            {known
               .filter((s) => s !== 'audit' && s !== 'hub')
               .map((s) => (
                 <option key={s} value={s} />
