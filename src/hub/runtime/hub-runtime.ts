@@ -201,7 +201,15 @@ export function createHubRuntime({
     metrics.agentsOnline.set([...presence].filter(([id, p]) => p.online && known.has(id)).length);
     if (!lease.isLeader()) return;
     onGates(live);
-    if (live.length > 0) await store.upsertGates(live);
+    if (live.length > 0) {
+      // A push-mode Link with no session while Gates are up may have restarted without its view.
+      pusher.refill(
+        (lastState?.agents ?? [])
+          .filter((a) => a.mode === 'push' && a.enabled && !presence.get(a.id)?.online)
+          .map((a) => a.id),
+      );
+      await store.upsertGates(live);
+    }
   };
 
   const loopError = (what: string) => (err: unknown) => log.warn({ err }, `${what} failed`);

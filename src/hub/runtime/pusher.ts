@@ -9,10 +9,12 @@ import { pushHost, sendPush, type PushTarget } from './push-request.js';
 export interface PushOptions {
   /** Per-attempt timeout in ms; default 5 000. */
   timeoutMs?: number;
-  /** Retry delays; default 500 ms doubling up to 30 s, with jitter. */
+  /** Retry delays; default 500 ms doubling up to 10 s, with jitter. */
   backoff?: BackoffOptions;
   /** Re-send an unchanged view this often (ms) so a restarted Link is refilled; default 60 000. */
   resendMs?: number;
+  /** Least time between two re-sends to a Link that holds no session (ms); default 5 000. */
+  refillMs?: number;
 }
 
 /** Delivers views to push-mode Links: one request in flight per agent, always the newest view. */
@@ -22,6 +24,12 @@ export interface Pusher {
    * (or all of them when `force`) are sent; agents missing from `targets` are dropped.
    */
   update(targets: readonly PushTarget[], force: boolean): void;
+  /**
+   * Re-send the acknowledged view to these agents: their Links hold no session anywhere, so a
+   * Link may have restarted and lost its view. At most once per `refillMs` per agent; an agent
+   * whose push is in flight or waiting out a backoff is left alone.
+   */
+  refill(agentIds: Iterable<number>): void;
   /** Drop every agent and abort requests in flight. */
   clear(): void;
 }
@@ -39,6 +47,7 @@ interface Entry {
   readonly backoff: ReturnType<typeof createBackoff>;
   readonly abort: AbortController;
   removed: boolean;
+  refilledAt: number;
 }
 
 // The config version alone changing (another agent's route was edited) is no reason to push.
@@ -60,7 +69,9 @@ export function createPusher({
   report: (event: LogEvent) => void;
 }): Pusher {
   const timeoutMs = options.timeoutMs ?? 5_000;
-  const backoffOptions: BackoffOptions = { initialMs: 500, maxMs: 30_000, ...options.backoff };
+  // A Link that is down is retried at most every 10 s: cheap, and its restart is noticed soon.
+  const backoffOptions: BackoffOptions = { initialMs: 500, maxMs: 10_000, ...options.backoff };
+  const refillMs = options.refillMs ?? 5_000;
   const entries = new Map<number, Entry>();
 
   const send = async (entry: Entry): Promise<void> => {
@@ -139,6 +150,7 @@ export function createPusher({
             backoff: createBackoff(backoffOptions),
             abort: new AbortController(),
             removed: false,
+            refilledAt: 0,
           };
           entries.set(target.agentId, entry);
         }
@@ -161,6 +173,16 @@ export function createPusher({
         if (seen.has(id)) continue;
         drop(entry);
         entries.delete(id);
+      }
+    },
+    refill(agentIds) {
+      const now = Date.now();
+      for (const id of agentIds) {
+        const entry = entries.get(id);
+        if (!entry || entry.inflight || entry.timer || now - entry.refilledAt < refillMs) continue;
+        entry.refilledAt = now;
+        entry.acked = null;
+        void send(entry);
       }
     },
     clear() {
