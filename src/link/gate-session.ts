@@ -44,6 +44,7 @@ export class GateSession {
   readonly #channelBackoff = createBackoff({ initialMs: 100, maxMs: 5000 });
   #state: GateSessionStatus['state'] = 'connecting';
   #stopped = false;
+  #retired = false;
   #conn: ClientConn | null = null;
   #welcome: WelcomeMessage | null = null;
   #abort: AbortController | null = null;
@@ -75,6 +76,25 @@ export class GateSession {
     this.#wake?.();
   }
 
+  /**
+   * The Gate left the view. Its presence may only have lapsed (a slow heartbeat, Redis briefly
+   * away) while the tunnel is healthy, so a live session is kept until it ends, and only then not
+   * re-established; a session that is not up is stopped now. `keep()` undoes it.
+   */
+  retire(): void {
+    if (this.#state !== 'ready') this.stop();
+    else this.#retired = true;
+  }
+
+  /** The Gate is back in the view: reconnect as usual when the session ends. */
+  keep(): void {
+    this.#retired = false;
+  }
+
+  get retired(): boolean {
+    return this.#retired;
+  }
+
   status(): GateSessionStatus {
     return {
       gateId: this.endpoint.id,
@@ -101,6 +121,7 @@ export class GateSession {
           'gate session failed',
         );
       }
+      if (this.#retired) this.stop();
       if (this.#stopped) break;
       this.#state = 'backoff';
       const delay = this.#backoff.next();

@@ -61,7 +61,22 @@ export function createLink({ config, log, views }: CreateLinkOptions): Link {
     const wanted = new Map(gates.map((g) => [g.id, g]));
     for (const [id, session] of sessions) {
       const next = wanted.get(id);
-      if (next && sameEndpoint(next, session.endpoint)) continue;
+      if (session.status().state === 'stopped') {
+        // A retired session that has since ended: a Gate back in the view gets a new one below.
+        sessions.delete(id);
+        continue;
+      }
+      if (next && sameEndpoint(next, session.endpoint)) {
+        session.keep();
+        continue;
+      }
+      if (!next && session.status().state === 'ready') {
+        // A lapsed presence is not a dead Gate: keep the live tunnel until it ends by itself.
+        if (!session.retired)
+          log.info({ gateId: id }, 'gate left the view; keeping its live session');
+        session.retire();
+        continue;
+      }
       session.stop();
       sessions.delete(id);
       log.info({ gateId: id }, next ? 'gate endpoint changed' : 'gate left the view');
