@@ -94,7 +94,10 @@ async function startHub(): Promise<Hub> {
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
-    if (proc.exitCode !== null) throw new Error(`the Hub exited (${proc.exitCode}):\n${out}`);
+    if (proc.exitCode !== null) {
+      rmSync(dir, { recursive: true, force: true });
+      throw new Error(`the Hub exited (${proc.exitCode}):\n${out}`);
+    }
     try {
       if ((await fetch(`${url}/api/health`)).ok) return { url, proc, output: () => out, dir };
     } catch {
@@ -103,6 +106,7 @@ async function startHub(): Promise<Hub> {
     await new Promise((r) => setTimeout(r, 200));
   }
   proc.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
   throw new Error(`the Hub did not answer /api/health within 30 s:\n${out}`);
 }
 
@@ -194,7 +198,10 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in Chromium against gatelink all', () 
   }, 90_000);
 
   // A failed step may leave a dialog open; close it so the next scenario starts from the page.
-  afterEach(async () => {
+  afterEach(async (ctx) => {
+    // What the Hub logged explains most failures; show its tail with the failed scenario.
+    if (ctx.task.result?.state === 'fail')
+      console.error(`Hub output:\n${hub?.output().slice(-4000)}`);
     for (let i = 0; i < 3 && (await page.locator('dialog[open]').count()) > 0; i++)
       await page.keyboard.press('Escape');
   });
@@ -361,10 +368,20 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in Chromium against gatelink all', () 
       {
         cwd: ROOT,
         env: cleanEnv(),
-        stdio: 'ignore',
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
-    await card.locator('.badge--ok', { hasText: 'online' }).waitFor({ timeout: 20_000 });
+    let linkOut = '';
+    link.stdout?.on('data', (d: Buffer) => (linkOut += d.toString()));
+    link.stderr?.on('data', (d: Buffer) => (linkOut += d.toString()));
+    await card
+      .locator('.badge--ok', { hasText: 'online' })
+      .waitFor({ timeout: 20_000 })
+      .catch((err: unknown) => {
+        throw new Error(`the agent did not come online; the Link said:\n${linkOut.slice(-3000)}`, {
+          cause: err,
+        });
+      });
     await expect(card.locator('dd').first().textContent()).resolves.toBe('gate-eu-1');
     await shoot(page, 'agents-desktop');
     await goTo(page, 'Routes');
