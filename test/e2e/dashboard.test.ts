@@ -15,7 +15,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 const CHROMIUM = '/usr/bin/chromium';
 const HAS_CHROMIUM = existsSync(CHROMIUM);
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
-const SHOTS = join(ROOT, 'docs/screenshots');
+/**
+ * The documentation's screenshots are rewritten with UPDATE_SCREENSHOTS=1; otherwise they go to a
+ * temporary directory, so a plain test run leaves the committed pictures alone.
+ */
+const SHOTS = process.env.UPDATE_SCREENSHOTS
+  ? join(ROOT, 'docs/screenshots')
+  : join(tmpdir(), `gatelink-dashboard-shots-${process.pid}`);
 const PASSWORD = 'dashboard-e2e-password';
 /** Read in the page: the session token the dashboard keeps. */
 const TOKEN_JS = "localStorage.getItem('gatelink.token')";
@@ -215,6 +221,7 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in Chromium against gatelink all', () 
       if (hub.proc.exitCode === null) hub.proc.kill('SIGKILL');
       rmSync(hub.dir, { recursive: true, force: true });
     }
+    if (!process.env.UPDATE_SCREENSHOTS) rmSync(SHOTS, { recursive: true, force: true });
   });
 
   it('sends a signed-out visitor to sign in, refuses a wrong password, then returns to the page asked for', async () => {
