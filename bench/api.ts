@@ -35,6 +35,19 @@ interface Figure {
   p50: number;
   p99: number;
   errors: number;
+  /** CPU time the Hub process spent per request (user + system), in µs. */
+  cpuUs: number;
+}
+
+/** CPU time a process has used so far, in ms (Linux /proc; 0 elsewhere). */
+function cpuMs(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    // utime and stime are fields 14 and 15 of the whole line: 12 and 13 after the command name.
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return 0;
+  }
 }
 
 function run(opts: autocannon.Options): Promise<autocannon.Result> {
@@ -90,7 +103,9 @@ async function benchOne(db: DatabaseKind): Promise<Figure[]> {
     const measure = async (test: string, opts: () => autocannon.Options) => {
       const rounds: Figure[] = [];
       for (let i = 0; i < ROUNDS; i++) {
+        const cpuBefore = cpuMs(hub.child.pid);
         const r = await run(opts());
+        const cpu = cpuMs(hub.child.pid) - cpuBefore;
         const f = {
           db,
           test,
@@ -98,10 +113,11 @@ async function benchOne(db: DatabaseKind): Promise<Figure[]> {
           p50: r.latency.p50,
           p99: r.latency.p99,
           errors: r.errors + r.non2xx,
+          cpuUs: r.requests.total > 0 ? (cpu * 1000) / r.requests.total : 0,
         };
         rounds.push(f);
         console.log(
-          `${db.padEnd(8)} ${test.padEnd(34)} ${f.rps.toFixed(0).padStart(7)} req/s  p50 ${f.p50} ms  p99 ${f.p99} ms  errors ${f.errors}`,
+          `${db.padEnd(8)} ${test.padEnd(34)} ${f.rps.toFixed(0).padStart(7)} req/s  p50 ${f.p50} ms  p99 ${f.p99} ms  hub CPU ${f.cpuUs.toFixed(0)} µs/req  errors ${f.errors}`,
         );
       }
       rounds.sort((a, b) => a.rps - b.rps);
@@ -143,7 +159,7 @@ async function benchOne(db: DatabaseKind): Promise<Figure[]> {
 function report(figures: Figure[]): string {
   const rows = figures.map(
     (f) =>
-      `| ${f.db === 'sqlite' ? 'SQLite' : 'PostgreSQL'} | ${f.test} | ${Math.round(f.rps).toLocaleString('en')} | ${f.p50} | ${f.p99} | ${f.errors} |`,
+      `| ${f.db === 'sqlite' ? 'SQLite' : 'PostgreSQL'} | ${f.test} | ${Math.round(f.rps).toLocaleString('en')} | ${f.p50} | ${f.p99} | ${Math.round(f.cpuUs)} | ${f.errors} |`,
   );
   return [
     '## Hub API',
@@ -154,10 +170,12 @@ function report(figures: Figure[]): string {
     `generator and other work (load average ${LOAD_AT_START} at the start), Node ${process.version}. SQLite is a file in WAL`,
     'mode with `synchronous=FULL` (every acknowledged write is on disk); PostgreSQL is a local server. Latencies in ms.',
     '',
-    '| database | request | req/s | p50 | p99 | errors |',
-    '| --- | --- | ---: | ---: | ---: | ---: |',
+    '| database | request | req/s | p50 | p99 | Hub CPU µs/req | errors |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
     ...rows,
     '',
+    '"Hub CPU" is the user + system time of the Hub process divided by the requests it answered: what one request',
+    'costs the Hub whatever else competes for the cores (1,000,000 / that figure is what one free core could serve).',
     `The list of ${ROUTES} routes is about ${Math.round(LIST_BYTES / 1024)} KiB per answer, so that row mostly measures moving`,
     'bytes through loopback and the load generator. The Hub serializes the list once per config version and serves',
     'the bytes from memory until the next change; each request still checks the token (signature check cached, one',
