@@ -332,6 +332,41 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in Chromium against gatelink all', () 
     await page.getByText('1–50 of 121 routes').waitFor();
   });
 
+  it('edits and deletes a route', async () => {
+    const search = page.getByRole('searchbox', { name: 'Search routes' });
+    await search.fill('srv118');
+    await page.getByRole('button', { name: 'Edit srv118.bulk.example.com' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Edit srv118.bulk.example.com' });
+    await dialog.getByLabel('Target port').fill('31118');
+    await dialog.getByLabel('Send PROXY protocol v2').check();
+    await dialog.getByRole('button', { name: 'Save route' }).click();
+    await page.getByRole('cell', { name: '127.0.0.1:31118', exact: true }).waitFor();
+    const routes = await apiCall<
+      { ID: number; domain: string; target_port: number; proxy_protocol: boolean }[]
+    >(hub, apiToken, 'GET', '/routes');
+    const edited = routes.find((r) => r.domain === 'srv118.bulk.example.com');
+    expect(edited).toMatchObject({ target_port: 31118, proxy_protocol: true });
+
+    await page.getByRole('button', { name: 'Delete srv118.bulk.example.com' }).click();
+    await page
+      .getByRole('dialog', { name: 'Delete route?' })
+      .getByRole('button', { name: 'Delete route' })
+      .click();
+    await page.getByText('No route matches this search.').waitFor();
+    const res = await fetch(`${hub.url}/api/routes/${edited?.ID}`, {
+      headers: { authorization: `Bearer ${apiToken}` },
+    });
+    expect(res.status).toBe(404);
+    // Put it back so the counts of the later scenarios stay round.
+    await apiCall(hub, apiToken, 'POST', '/routes', {
+      domain: 'srv118.bulk.example.com',
+      target_ip: '127.0.0.1',
+      target_port: 30118,
+      agent_id: agentId,
+    });
+    await search.fill('');
+  });
+
   it('rotates an agent token after confirmation and shows the new one', async () => {
     await goTo(page, 'Agents');
     await page.getByRole('button', { name: 'Rotate token' }).click();
