@@ -1,5 +1,5 @@
 /** The shell: sign-in gate, navigation and the page for the current path. */
-import { useEffect, type ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { Toasts } from './components/toast.js';
 import { Link, navigate, useLocation } from './lib/router.js';
 import { useSession } from './lib/session.js';
@@ -56,6 +56,15 @@ function Shell({ current, children }: { current: string | undefined; children: R
   useEffect(() => {
     document.title = `${title} · Gatelink Hub`;
   }, [title]);
+  // After moving to another page, screen readers and keyboards start at its content, not the nav.
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    document.getElementById('main')?.focus({ preventScroll: true });
+  }, [current]);
   return (
     <div className="shell">
       <a className="skip-link" href="#main">

@@ -21,8 +21,11 @@ function snapshot(): string {
 /** Moves to another in-app location; `replace` keeps the history entry (filters, paging). */
 export function navigate(to: string, { replace = false }: { replace?: boolean } = {}): void {
   if (to === snapshot()) return;
+  const newPage = new URL(to, location.origin).pathname !== location.pathname;
   if (replace) history.replaceState(null, '', to);
   else history.pushState(null, '', to);
+  // A new page starts at its top, as a full load would; query changes (filters, forms) keep the scroll.
+  if (newPage && !replace) window.scrollTo(0, 0);
   emit();
 }
 
