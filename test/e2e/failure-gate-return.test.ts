@@ -6,7 +6,13 @@
  * stay up. The Link must be back within 3 s, as after a real restart.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Cluster, SHARED_REDIS_URL, uniquePrefix, type GatePart, type HubPart } from './cluster/cluster.js';
+import {
+  Cluster,
+  SHARED_REDIS_URL,
+  uniquePrefix,
+  type GatePart,
+  type HubPart,
+} from './cluster/cluster.js';
 import type { PartProcess } from './cluster/part-process.js';
 import { loginProbe, startEchoBackend, type EchoBackend } from './cluster/probes.js';
 import { dropPrefix } from './cluster/redis-prefix.js';
@@ -28,12 +34,25 @@ describe('a Gate back while its presence still stands (processes, real Redis)', 
     // The Gate's tunnel port is fixed so the forwarder can be started before the Gate advertises it.
     const tunnelPort = await freePort();
     gap = await startTcpGap(tunnelPort);
-    gate = await cluster.startGate('gate-q1', { tunnelPort, args: ['--advertise', `127.0.0.1:${gap.port}`] });
+    gate = await cluster.startGate('gate-q1', {
+      tunnelPort,
+      args: ['--advertise', `127.0.0.1:${gap.port}`],
+    });
     const agent = await hub.api.createAgent({ name: 'gate-return', mode: 'redis' });
-    await hub.api.createRoute({ domain: 'back.example.com', target_ip: '127.0.0.1', target_port: echo.port, agent_id: agent.ID });
+    await hub.api.createRoute({
+      domain: 'back.example.com',
+      target_ip: '127.0.0.1',
+      target_port: echo.port,
+      agent_id: agent.ID,
+    });
     link = cluster.startRedisLink(agent.token, 'link-q1');
-    await gate.proc.waitForLog('link connected', { fields: { linkId: 'link-q1' }, timeoutMs: 20_000 });
-    await waitFor(async () => (await loginProbe(gate.playerPort, 'back.example.com')).relayed, { timeoutMs: 10_000 });
+    await gate.proc.waitForLog('link connected', {
+      fields: { linkId: 'link-q1' },
+      timeoutMs: 20_000,
+    });
+    await waitFor(async () => (await loginProbe(gate.playerPort, 'back.example.com')).relayed, {
+      timeoutMs: 10_000,
+    });
   });
 
   afterAll(async () => {
@@ -48,11 +67,19 @@ describe('a Gate back while its presence still stands (processes, real Redis)', 
     gap.cut();
     // The fifth redial comes 3.9–7.8 s after the cut: a Gate restarted in that time is still
     // listed (its presence lives 6 s), so nothing tells the Link it is back.
-    await waitFor(() => gap.refused.length >= 5, { timeoutMs: 15_000, intervalMs: 5, what: "the Link's fifth redial" });
+    await waitFor(() => gap.refused.length >= 5, {
+      timeoutMs: 15_000,
+      intervalMs: 5,
+      what: "the Link's fifth redial",
+    });
     gap.restore();
     const back = Date.now();
     // The Link's own line: the Gate logs a Link's connections at most once a minute.
-    const connected = await link.waitForLog('gate session ready', { fields: { gateId: 'gate-q1' }, from, timeoutMs: 20_000 });
+    const connected = await link.waitForLog('gate session ready', {
+      fields: { gateId: 'gate-q1' },
+      from,
+      timeoutMs: 20_000,
+    });
     const after = connected.time! - back;
     console.info(
       `[figures] gate unreachable for ${back - cut} ms (redials turned away at ${gap.refused.map((t) => t - cut).join(', ')} ms): ` +

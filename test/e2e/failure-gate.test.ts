@@ -5,12 +5,24 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type mc from 'minecraft-protocol';
-import { Cluster, SHARED_REDIS_URL, uniquePrefix, type GatePart, type HubPart } from './cluster/cluster.js';
+import {
+  Cluster,
+  SHARED_REDIS_URL,
+  uniquePrefix,
+  type GatePart,
+  type HubPart,
+} from './cluster/cluster.js';
 import type { PartProcess } from './cluster/part-process.js';
 import { loginProbe, startEchoBackend, type EchoBackend } from './cluster/probes.js';
 import { dropPrefix } from './cluster/redis-prefix.js';
 import { freePort, sleep, waitFor } from './cluster/wait.js';
-import { connectPlayer, startMinecraftBackend, within, type MinecraftBackend, type Player } from './support/minecraft.js';
+import {
+  connectPlayer,
+  startMinecraftBackend,
+  within,
+  type MinecraftBackend,
+  type Player,
+} from './support/minecraft.js';
 
 /** Logins through `port` every `everyMs` until stopped; counts what was not relayed. */
 function probeLoop(port: number, domain: string, everyMs: number) {
@@ -19,7 +31,10 @@ function probeLoop(port: number, domain: string, everyMs: number) {
   const done = (async () => {
     while (!stop) {
       result.attempts++;
-      const outcome = await loginProbe(port, domain, 3000).catch((err: Error) => ({ relayed: false, disconnect: err.message }));
+      const outcome = await loginProbe(port, domain, 3000).catch((err: Error) => ({
+        relayed: false,
+        disconnect: err.message,
+      }));
       if (!outcome.relayed) result.failures.push(outcome.disconnect);
       await sleep(everyMs);
     }
@@ -53,18 +68,44 @@ describe('a Gate killed with SIGKILL (processes, real Redis)', () => {
   let game: MinecraftBackend;
 
   beforeAll(async () => {
-    [echo, game] = await Promise.all([startEchoBackend(), startMinecraftBackend('Failure suite server')]);
+    [echo, game] = await Promise.all([
+      startEchoBackend(),
+      startMinecraftBackend('Failure suite server'),
+    ]);
     hub = await cluster.startHub();
     [gateA, gateB] = await Promise.all([cluster.startGate('gate-a'), cluster.startGate('gate-b')]);
     const agent = await hub.api.createAgent({ name: 'gate-kill', mode: 'redis' });
-    await hub.api.createRoute({ domain: 'echo.example.com', target_ip: '127.0.0.1', target_port: echo.port, agent_id: agent.ID });
-    await hub.api.createRoute({ domain: 'mc.example.com', target_ip: '127.0.0.1', target_port: game.port, agent_id: agent.ID });
+    await hub.api.createRoute({
+      domain: 'echo.example.com',
+      target_ip: '127.0.0.1',
+      target_port: echo.port,
+      agent_id: agent.ID,
+    });
+    await hub.api.createRoute({
+      domain: 'mc.example.com',
+      target_ip: '127.0.0.1',
+      target_port: game.port,
+      agent_id: agent.ID,
+    });
     const pushPort = await freePort();
-    const pushAgent = await hub.api.createAgent({ name: 'gate-kill-push', mode: 'push', push_url: `http://127.0.0.1:${pushPort}` });
-    await hub.api.createRoute({ domain: 'push.example.com', target_ip: '127.0.0.1', target_port: echo.port, agent_id: pushAgent.ID });
-    links = [cluster.startRedisLink(agent.token, 'link-redis'), cluster.startPushLink(pushAgent.token, 'link-push', pushPort)];
+    const pushAgent = await hub.api.createAgent({
+      name: 'gate-kill-push',
+      mode: 'push',
+      push_url: `http://127.0.0.1:${pushPort}`,
+    });
+    await hub.api.createRoute({
+      domain: 'push.example.com',
+      target_ip: '127.0.0.1',
+      target_port: echo.port,
+      agent_id: pushAgent.ID,
+    });
+    links = [
+      cluster.startRedisLink(agent.token, 'link-redis'),
+      cluster.startPushLink(pushAgent.token, 'link-push', pushPort),
+    ];
     for (const gate of [gateA, gateB]) {
-      for (const linkId of LINK_IDS) await gate.proc.waitForLog('link connected', { fields: { linkId }, timeoutMs: 30_000 });
+      for (const linkId of LINK_IDS)
+        await gate.proc.waitForLog('link connected', { fields: { linkId }, timeoutMs: 30_000 });
     }
   });
 
@@ -77,7 +118,9 @@ describe('a Gate killed with SIGKILL (processes, real Redis)', () => {
   it('keeps players on the other Gate playing, and the Links are back within 3 s of each return', async () => {
     const player = connectPlayer('mc.example.com', gateB.playerPort, 'Stayer');
     await within(player.chat, 10_000, 'the welcome message on Gate B');
-    await waitFor(async () => (await loginProbe(gateB.playerPort, 'echo.example.com')).relayed, { what: 'Gate B relaying' });
+    await waitFor(async () => (await loginProbe(gateB.playerPort, 'echo.example.com')).relayed, {
+      what: 'Gate B relaying',
+    });
     const loop = probeLoop(gateB.playerPort, 'echo.example.com', 200);
 
     const reconnects: number[] = [];
@@ -91,7 +134,10 @@ describe('a Gate killed with SIGKILL (processes, real Redis)', () => {
       gateA = await cluster.restartGate(gateA);
       const listening = gateA.proc.find('gate listening')[0]!.time!;
       for (const linkId of LINK_IDS) {
-        const connected = await gateA.proc.waitForLog('link connected', { fields: { linkId }, timeoutMs: 20_000 });
+        const connected = await gateA.proc.waitForLog('link connected', {
+          fields: { linkId },
+          timeoutMs: 20_000,
+        });
         reconnects.push(connected.time! - listening);
       }
       for (const domain of ['echo.example.com', 'push.example.com']) {

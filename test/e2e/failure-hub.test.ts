@@ -6,12 +6,23 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type mc from 'minecraft-protocol';
-import { Cluster, SHARED_REDIS_URL, uniquePrefix, type GatePart, type HubPart } from './cluster/cluster.js';
+import {
+  Cluster,
+  SHARED_REDIS_URL,
+  uniquePrefix,
+  type GatePart,
+  type HubPart,
+} from './cluster/cluster.js';
 import type { PartProcess } from './cluster/part-process.js';
 import { loginProbe, startEchoBackend, type EchoBackend } from './cluster/probes.js';
 import { dropPrefix } from './cluster/redis-prefix.js';
 import { freePort, sleep, waitFor } from './cluster/wait.js';
-import { connectPlayer, startMinecraftBackend, within, type MinecraftBackend } from './support/minecraft.js';
+import {
+  connectPlayer,
+  startMinecraftBackend,
+  within,
+  type MinecraftBackend,
+} from './support/minecraft.js';
 
 /** How long the Hub stays away; E2E_HUB_OUTAGE_MS shortens it when iterating locally. */
 const OUTAGE_MS = Number(process.env['E2E_HUB_OUTAGE_MS'] ?? 60_000);
@@ -27,22 +38,50 @@ describe('the Hub stopped for a minute (processes, real Redis)', () => {
   let redisAgentId = 0;
 
   beforeAll(async () => {
-    [echo, game] = await Promise.all([startEchoBackend(), startMinecraftBackend('Hub outage server')]);
+    [echo, game] = await Promise.all([
+      startEchoBackend(),
+      startMinecraftBackend('Hub outage server'),
+    ]);
     hub = await cluster.startHub();
     gate = await cluster.startGate('gate-h1');
     const redisAgent = await hub.api.createAgent({ name: 'hub-outage-redis', mode: 'redis' });
     redisAgentId = redisAgent.ID;
     const pushPort = await freePort();
-    const pushAgent = await hub.api.createAgent({ name: 'hub-outage-push', mode: 'push', push_url: `http://127.0.0.1:${pushPort}` });
-    await hub.api.createRoute({ domain: 'redis.example.com', target_ip: '127.0.0.1', target_port: echo.port, agent_id: redisAgent.ID });
-    await hub.api.createRoute({ domain: 'mc.example.com', target_ip: '127.0.0.1', target_port: game.port, agent_id: redisAgent.ID });
-    await hub.api.createRoute({ domain: 'push.example.com', target_ip: '127.0.0.1', target_port: echo.port, agent_id: pushAgent.ID });
-    links = [cluster.startRedisLink(redisAgent.token, 'link-redis'), cluster.startPushLink(pushAgent.token, 'link-push', pushPort)];
+    const pushAgent = await hub.api.createAgent({
+      name: 'hub-outage-push',
+      mode: 'push',
+      push_url: `http://127.0.0.1:${pushPort}`,
+    });
+    await hub.api.createRoute({
+      domain: 'redis.example.com',
+      target_ip: '127.0.0.1',
+      target_port: echo.port,
+      agent_id: redisAgent.ID,
+    });
+    await hub.api.createRoute({
+      domain: 'mc.example.com',
+      target_ip: '127.0.0.1',
+      target_port: game.port,
+      agent_id: redisAgent.ID,
+    });
+    await hub.api.createRoute({
+      domain: 'push.example.com',
+      target_ip: '127.0.0.1',
+      target_port: echo.port,
+      agent_id: pushAgent.ID,
+    });
+    links = [
+      cluster.startRedisLink(redisAgent.token, 'link-redis'),
+      cluster.startPushLink(pushAgent.token, 'link-push', pushPort),
+    ];
     for (const linkId of ['link-redis', 'link-push']) {
       await gate.proc.waitForLog('link connected', { fields: { linkId }, timeoutMs: 30_000 });
     }
     for (const domain of ['redis.example.com', 'push.example.com']) {
-      await waitFor(async () => (await loginProbe(gate.playerPort, domain)).relayed, { timeoutMs: 10_000, what: domain });
+      await waitFor(async () => (await loginProbe(gate.playerPort, domain)).relayed, {
+        timeoutMs: 10_000,
+        what: domain,
+      });
     }
   });
 
@@ -52,48 +91,72 @@ describe('the Hub stopped for a minute (processes, real Redis)', () => {
     await dropPrefix(SHARED_REDIS_URL, prefix);
   });
 
-  it('routes every new connection and keeps the player in while the Hub is away', async () => {
-    const player = connectPlayer('mc.example.com', gate.playerPort, 'Patient');
-    await within(player.chat, 10_000, 'the welcome message');
+  it(
+    'routes every new connection and keeps the player in while the Hub is away',
+    async () => {
+      const player = connectPlayer('mc.example.com', gate.playerPort, 'Patient');
+      await within(player.chat, 10_000, 'the welcome message');
 
-    expect((await hub.proc.kill('SIGTERM')).code).toBe(0);
-    const stopped = Date.now();
-    const failures: string[] = [];
-    let attempts = 0;
-    while (Date.now() - stopped < OUTAGE_MS) {
-      const domain = attempts % 2 === 0 ? 'redis.example.com' : 'push.example.com';
-      attempts++;
-      const outcome = await loginProbe(gate.playerPort, domain, 3000).catch((err: Error) => ({ relayed: false, disconnect: err.message }));
-      if (!outcome.relayed) failures.push(`${domain} at ${Date.now() - stopped} ms: ${outcome.disconnect}`);
-      await sleep(500);
-    }
-    const outage = Date.now() - stopped;
+      expect((await hub.proc.kill('SIGTERM')).code).toBe(0);
+      const stopped = Date.now();
+      const failures: string[] = [];
+      let attempts = 0;
+      while (Date.now() - stopped < OUTAGE_MS) {
+        const domain = attempts % 2 === 0 ? 'redis.example.com' : 'push.example.com';
+        attempts++;
+        const outcome = await loginProbe(gate.playerPort, domain, 3000).catch((err: Error) => ({
+          relayed: false,
+          disconnect: err.message,
+        }));
+        if (!outcome.relayed)
+          failures.push(`${domain} at ${Date.now() - stopped} ms: ${outcome.disconnect}`);
+        await sleep(500);
+      }
+      const outage = Date.now() - stopped;
 
-    // The player is still in: the server reaches it.
-    const heard = new Promise<void>((resolve) =>
-      player.client.on('system_chat', (packet: { content: unknown }) => {
-        if (JSON.stringify(packet.content).includes('still here')) resolve();
-      }),
-    );
-    for (const client of Object.values(game.server.clients) as mc.ServerClient[]) {
-      client.write('system_chat', { content: { type: 'string', value: 'still here' }, isActionBar: false });
-    }
-    await within(heard, 5000, 'a message to the player after the outage');
-    expect(player.isEnded()).toBe(false);
-    console.info(`[figures] hub stopped ${outage} ms: ${attempts} new logins, ${failures.length} failed; player stayed connected`);
-    expect(failures).toEqual([]);
-    expect(attempts).toBeGreaterThanOrEqual(Math.floor(OUTAGE_MS / 1000));
+      // The player is still in: the server reaches it.
+      const heard = new Promise<void>((resolve) =>
+        player.client.on('system_chat', (packet: { content: unknown }) => {
+          if (JSON.stringify(packet.content).includes('still here')) resolve();
+        }),
+      );
+      for (const client of Object.values(game.server.clients) as mc.ServerClient[]) {
+        client.write('system_chat', {
+          content: { type: 'string', value: 'still here' },
+          isActionBar: false,
+        });
+      }
+      await within(heard, 5000, 'a message to the player after the outage');
+      expect(player.isEnded()).toBe(false);
+      console.info(
+        `[figures] hub stopped ${outage} ms: ${attempts} new logins, ${failures.length} failed; player stayed connected`,
+      );
+      expect(failures).toEqual([]);
+      expect(attempts).toBeGreaterThanOrEqual(Math.floor(OUTAGE_MS / 1000));
 
-    // Back on the same database: changes flow again.
-    hub = await cluster.startHub();
-    const restarted = Date.now();
-    await hub.api.createRoute({ domain: 'after.example.com', target_ip: '127.0.0.1', target_port: echo.port, agent_id: redisAgentId });
-    const routableIn = await waitFor(async () => ((await loginProbe(gate.playerPort, 'after.example.com', 2000)).relayed ? Date.now() - restarted : false), {
-      timeoutMs: 10_000,
-      what: 'a route created after the Hub came back',
-    });
-    console.info(`[figures] hub back: a new route routable ${routableIn} ms after it listened`);
-    player.end();
-    for (const link of links) expect(link.exit).toBeNull();
-  }, OUTAGE_MS + 60_000);
+      // Back on the same database: changes flow again.
+      hub = await cluster.startHub();
+      const restarted = Date.now();
+      await hub.api.createRoute({
+        domain: 'after.example.com',
+        target_ip: '127.0.0.1',
+        target_port: echo.port,
+        agent_id: redisAgentId,
+      });
+      const routableIn = await waitFor(
+        async () =>
+          (await loginProbe(gate.playerPort, 'after.example.com', 2000)).relayed
+            ? Date.now() - restarted
+            : false,
+        {
+          timeoutMs: 10_000,
+          what: 'a route created after the Hub came back',
+        },
+      );
+      console.info(`[figures] hub back: a new route routable ${routableIn} ms after it listened`);
+      player.end();
+      for (const link of links) expect(link.exit).toBeNull();
+    },
+    OUTAGE_MS + 60_000,
+  );
 });

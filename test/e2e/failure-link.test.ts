@@ -4,7 +4,13 @@
  * open, nothing answers) is given up within one heartbeat window (15 s).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Cluster, SHARED_REDIS_URL, uniquePrefix, type GatePart, type HubPart } from './cluster/cluster.js';
+import {
+  Cluster,
+  SHARED_REDIS_URL,
+  uniquePrefix,
+  type GatePart,
+  type HubPart,
+} from './cluster/cluster.js';
 import { loginProbe, startEchoBackend, statusProbe, type EchoBackend } from './cluster/probes.js';
 import { dropPrefix } from './cluster/redis-prefix.js';
 import { sleep, waitFor } from './cluster/wait.js';
@@ -15,14 +21,20 @@ const OFFLINE_KICK = /offline right now/;
 const HEARTBEAT_MS = 5000;
 
 /** Poll a prompt status answer until it is the offline MOTD; ms from `since` to that answer. */
-async function msUntilPromptOffline(port: number, domain: string, since: number, limitMs: number): Promise<number> {
+async function msUntilPromptOffline(
+  port: number,
+  domain: string,
+  since: number,
+  limitMs: number,
+): Promise<number> {
   for (;;) {
     const asked = Date.now();
     // A Link that is only paused may still hold the session: such a probe waits for the open
     // timeout. Only an answer given at once shows the Gate has given the Link up.
     const motd = await statusProbe(port, domain, 1000).catch(() => '');
     if (OFFLINE_MOTD.test(motd) && Date.now() - asked < 1000) return asked - since;
-    if (Date.now() - since > limitMs) throw new Error(`still no prompt offline MOTD after ${limitMs} ms (last: "${motd}")`);
+    if (Date.now() - since > limitMs)
+      throw new Error(`still no prompt offline MOTD after ${limitMs} ms (last: "${motd}")`);
     await sleep(200);
   }
 }
@@ -42,7 +54,12 @@ describe('a Link that goes away (processes, real Redis)', () => {
     const agent = await hub.api.createAgent({ name: 'link-kill', mode: 'redis' });
     token = agent.token;
     for (const domain of ['clean.example.com', 'killed.example.com', 'silent.example.com']) {
-      await hub.api.createRoute({ domain, target_ip: '127.0.0.1', target_port: backend.port, agent_id: agent.ID });
+      await hub.api.createRoute({
+        domain,
+        target_ip: '127.0.0.1',
+        target_port: backend.port,
+        agent_id: agent.ID,
+      });
     }
   });
 
@@ -54,7 +71,10 @@ describe('a Link that goes away (processes, real Redis)', () => {
 
   it('answers with the offline MOTD and kick at once after a Link stops cleanly (SIGTERM)', async () => {
     const link = cluster.startRedisLink(token, 'link-clean');
-    await gate.proc.waitForLog('link connected', { fields: { linkId: 'link-clean' }, timeoutMs: 20_000 });
+    await gate.proc.waitForLog('link connected', {
+      fields: { linkId: 'link-clean' },
+      timeoutMs: 20_000,
+    });
     // A login, not a status ping: the status of this route must not be cached before the stop.
     await waitFor(async () => (await loginProbe(gate.playerPort, 'clean.example.com')).relayed, {
       timeoutMs: 10_000,
@@ -73,12 +93,17 @@ describe('a Link that goes away (processes, real Redis)', () => {
     const ended = gate.proc.find('link disconnected', { linkId: 'link-clean' });
     expect(new Set(ended.map((l) => l['sessionId'])).size).toBe(1);
     expect(ended[0]?.['reason']).toBe('closed');
-    console.info(`[figures] link SIGTERM -> offline MOTD answered ${answeredIn} ms after the Link exited`);
+    console.info(
+      `[figures] link SIGTERM -> offline MOTD answered ${answeredIn} ms after the Link exited`,
+    );
   });
 
   it('answers with the offline MOTD at once after a Link is killed (SIGKILL: the kernel closes its sockets)', async () => {
     const link = cluster.startRedisLink(token, 'link-killed');
-    await gate.proc.waitForLog('link connected', { fields: { linkId: 'link-killed' }, timeoutMs: 20_000 });
+    await gate.proc.waitForLog('link connected', {
+      fields: { linkId: 'link-killed' },
+      timeoutMs: 20_000,
+    });
     await waitFor(async () => (await loginProbe(gate.playerPort, 'killed.example.com')).relayed, {
       timeoutMs: 10_000,
       what: 'a login relayed through the Link',
@@ -86,14 +111,24 @@ describe('a Link that goes away (processes, real Redis)', () => {
 
     expect((await link.kill('SIGKILL')).signal).toBe('SIGKILL');
     const killed = Date.now();
-    const offlineAfter = await msUntilPromptOffline(gate.playerPort, 'killed.example.com', killed, 5000);
-    console.info(`[figures] link SIGKILL -> offline MOTD answered ${offlineAfter} ms after the Link died`);
+    const offlineAfter = await msUntilPromptOffline(
+      gate.playerPort,
+      'killed.example.com',
+      killed,
+      5000,
+    );
+    console.info(
+      `[figures] link SIGKILL -> offline MOTD answered ${offlineAfter} ms after the Link died`,
+    );
     expect(offlineAfter).toBeLessThan(1000);
   });
 
   it('gives a silent Link up within one heartbeat window, 15 s (SIGSTOP)', async () => {
     const link = cluster.startRedisLink(token, 'link-silent');
-    const connected = await gate.proc.waitForLog('link connected', { fields: { linkId: 'link-silent' }, timeoutMs: 20_000 });
+    const connected = await gate.proc.waitForLog('link connected', {
+      fields: { linkId: 'link-silent' },
+      timeoutMs: 20_000,
+    });
     await waitFor(async () => (await loginProbe(gate.playerPort, 'silent.example.com')).relayed, {
       timeoutMs: 10_000,
       what: 'a login relayed through the Link',
@@ -113,7 +148,12 @@ describe('a Link that goes away (processes, real Redis)', () => {
     const paused = Date.now();
     link.signal('SIGSTOP');
     try {
-      const offlineAfter = await msUntilPromptOffline(gate.playerPort, 'silent.example.com', paused, 25_000);
+      const offlineAfter = await msUntilPromptOffline(
+        gate.playerPort,
+        'silent.example.com',
+        paused,
+        25_000,
+      );
       // The Gate answers before its log line has come through the pipe.
       const ended = await gate.proc
         .waitForLog('link disconnected', { fields: { linkId: 'link-silent' }, timeoutMs: 3000 })

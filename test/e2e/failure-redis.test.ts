@@ -41,10 +41,20 @@ describe('Redis restarted under a running network (processes)', () => {
     gate = await cluster.startGate('gate-r1');
     const agent = await hub.api.createAgent({ name: 'redis-restart', mode: 'redis' });
     agentId = agent.ID;
-    moved = await hub.api.createRoute({ domain: 'moved.example.com', target_ip: '127.0.0.1', target_port: first.port, agent_id: agentId });
+    moved = await hub.api.createRoute({
+      domain: 'moved.example.com',
+      target_ip: '127.0.0.1',
+      target_port: first.port,
+      agent_id: agentId,
+    });
     link = cluster.startRedisLink(agent.token, 'link-r1');
-    await gate.proc.waitForLog('link connected', { fields: { linkId: 'link-r1' }, timeoutMs: 20_000 });
-    await waitFor(() => landsOn(gate.playerPort, 'moved.example.com', first), { what: 'the route on the first backend' });
+    await gate.proc.waitForLog('link connected', {
+      fields: { linkId: 'link-r1' },
+      timeoutMs: 20_000,
+    });
+    await waitFor(() => landsOn(gate.playerPort, 'moved.example.com', first), {
+      what: 'the route on the first backend',
+    });
   });
 
   afterAll(async () => {
@@ -63,7 +73,12 @@ describe('Redis restarted under a running network (processes)', () => {
     }
     // The API keeps taking changes: the database is the source of truth.
     await hub.api.ok('PUT', `/api/routes/${moved.ID}`, { target_port: second.port });
-    await hub.api.createRoute({ domain: 'new.example.com', target_ip: '127.0.0.1', target_port: second.port, agent_id: agentId });
+    await hub.api.createRoute({
+      domain: 'new.example.com',
+      target_ip: '127.0.0.1',
+      target_port: second.port,
+      agent_id: agentId,
+    });
     const routes = await hub.api.ok<RouteJson[]>('GET', '/api/routes');
     expect(routes.map((r) => r.domain).sort()).toEqual(['moved.example.com', 'new.example.com']);
     // Nothing reached the data plane yet: the Link still dials the old target.
@@ -76,16 +91,24 @@ describe('Redis restarted under a running network (processes)', () => {
     await redis.restart();
     const back = Date.now();
     const [newRoute, movedRoute] = await Promise.all([
-      waitFor(async () => ((await landsOn(gate.playerPort, 'new.example.com', second)) ? Date.now() - back : false), {
-        timeoutMs: 15_000,
-        intervalMs: 50,
-        what: 'the route created while Redis was down',
-      }),
-      waitFor(async () => ((await landsOn(gate.playerPort, 'moved.example.com', second)) ? Date.now() - back : false), {
-        timeoutMs: 15_000,
-        intervalMs: 50,
-        what: 'the route changed while Redis was down',
-      }),
+      waitFor(
+        async () =>
+          (await landsOn(gate.playerPort, 'new.example.com', second)) ? Date.now() - back : false,
+        {
+          timeoutMs: 15_000,
+          intervalMs: 50,
+          what: 'the route created while Redis was down',
+        },
+      ),
+      waitFor(
+        async () =>
+          (await landsOn(gate.playerPort, 'moved.example.com', second)) ? Date.now() - back : false,
+        {
+          timeoutMs: 15_000,
+          intervalMs: 50,
+          what: 'the route changed while Redis was down',
+        },
+      ),
     ]);
     const listed = await waitFor(
       async () => {
@@ -109,9 +132,15 @@ describe('Redis restarted under a running network (processes)', () => {
     const stored = await waitFor(
       async () => {
         const logs = await hub.api.logs('source=gate:gate-r1&limit=50');
-        return logs.some((l) => l.message === 'link disconnected' && Date.parse(l.time) >= back) ? Date.now() - back : false;
+        return logs.some((l) => l.message === 'link disconnected' && Date.parse(l.time) >= back)
+          ? Date.now() - back
+          : false;
       },
-      { timeoutMs: 10_000, intervalMs: 100, what: "the Gate's 'link disconnected' event in the Hub's logs" },
+      {
+        timeoutMs: 10_000,
+        intervalMs: 100,
+        what: "the Gate's 'link disconnected' event in the Hub's logs",
+      },
     );
     expect(stored).toBeGreaterThan(0);
   }, 60_000);

@@ -5,7 +5,13 @@
  * each Gate (so the Gate's config and the Link's view both carry the route).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Cluster, SHARED_REDIS_URL, uniquePrefix, type GatePart, type HubPart } from './cluster/cluster.js';
+import {
+  Cluster,
+  SHARED_REDIS_URL,
+  uniquePrefix,
+  type GatePart,
+  type HubPart,
+} from './cluster/cluster.js';
 import { loginProbe, startEchoBackend, type EchoBackend } from './cluster/probes.js';
 import { dropPrefix } from './cluster/redis-prefix.js';
 import { waitFor } from './cluster/wait.js';
@@ -20,7 +26,8 @@ async function routableAt(port: number, domain: string, timeoutMs: number): Prom
     const outcome = await loginProbe(port, domain, 2000).catch(() => ({ relayed: false }));
     const now = performance.now();
     if (outcome.relayed) return now;
-    if (Date.now() > until) throw new Error(`${domain} not routable on port ${port} within ${timeoutMs} ms`);
+    if (Date.now() > until)
+      throw new Error(`${domain} not routable on port ${port} within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 2));
   }
 }
@@ -39,11 +46,21 @@ describe('route changes reaching every Gate (processes, real Redis)', () => {
     gates = await Promise.all([cluster.startGate('gate-p1'), cluster.startGate('gate-p2')]);
     const agent = await hub.api.createAgent({ name: 'propagation', mode: 'redis' });
     agentId = agent.ID;
-    await hub.api.createRoute({ domain: 'warm.example.com', target_ip: '127.0.0.1', target_port: echo.port, agent_id: agentId });
+    await hub.api.createRoute({
+      domain: 'warm.example.com',
+      target_ip: '127.0.0.1',
+      target_port: echo.port,
+      agent_id: agentId,
+    });
     cluster.startRedisLink(agent.token, 'link-p1');
     for (const gate of gates) {
-      await gate.proc.waitForLog('link connected', { fields: { linkId: 'link-p1' }, timeoutMs: 20_000 });
-      await waitFor(async () => (await loginProbe(gate.playerPort, 'warm.example.com')).relayed, { timeoutMs: 10_000 });
+      await gate.proc.waitForLog('link connected', {
+        fields: { linkId: 'link-p1' },
+        timeoutMs: 20_000,
+      });
+      await waitFor(async () => (await loginProbe(gate.playerPort, 'warm.example.com')).relayed, {
+        timeoutMs: 10_000,
+      });
     }
   });
 
@@ -60,7 +77,12 @@ describe('route changes reaching every Gate (processes, real Redis)', () => {
     for (let i = 0; i < CHANGES; i++) {
       const domain = `r${i}.propagation.example.com`;
       const sent = performance.now();
-      const created = hub.api.createRoute({ domain, target_ip: '127.0.0.1', target_port: echo.port, agent_id: agentId });
+      const created = hub.api.createRoute({
+        domain,
+        target_ip: '127.0.0.1',
+        target_port: echo.port,
+        agent_id: agentId,
+      });
       const [times, answeredAt] = await Promise.all([
         Promise.all(gates.map((g) => routableAt(g.playerPort, domain, 10_000))),
         created.then(() => performance.now()),

@@ -22,14 +22,23 @@ const OFFLINE = /offline right now/;
 const MB = 1024 * 1024;
 
 function route(id: number): RouteConfig {
-  return { id, domain: `s${id}.scale.example.com`, targetIp: '10.0.0.1', targetPort: 25565, agentId: 1, proxyProtocol: false };
+  return {
+    id,
+    domain: `s${id}.scale.example.com`,
+    targetIp: '10.0.0.1',
+    targetPort: 25565,
+    agentId: 1,
+    proxyProtocol: false,
+  };
 }
 
 function snapshot(version: number, count: number): ConfigSnapshot {
   return {
     version,
     routes: Array.from({ length: count }, (_, i) => route(i + 1)),
-    agents: [{ id: 1, name: 'scale', mode: 'redis', enabled: true, tokenHash: hashToken(randomUUID()) }],
+    agents: [
+      { id: 1, name: 'scale', mode: 'redis', enabled: true, tokenHash: hashToken(randomUUID()) },
+    ],
   };
 }
 
@@ -72,8 +81,10 @@ describe(`a Gate on ${ROUTES.toLocaleString('en')} routes (process, real Redis)`
     const bytes = Buffer.byteLength(JSON.stringify(full));
     const published = performance.now();
     await bus.publishConfig(full);
-    const synced = (await knownAt(gate.playerPort, `s${ROUTES}.scale.example.com`, 30_000)) - published;
-    for (const id of [1, 2500, 5000, 7777]) await knownAt(gate.playerPort, `s${id}.scale.example.com`, 1000);
+    const synced =
+      (await knownAt(gate.playerPort, `s${ROUTES}.scale.example.com`, 30_000)) - published;
+    for (const id of [1, 2500, 5000, 7777])
+      await knownAt(gate.playerPort, `s${id}.scale.example.com`, 1000);
     await sleep(1500);
     const rssAfter = gate.proc.rss();
 
@@ -82,7 +93,11 @@ describe(`a Gate on ${ROUTES.toLocaleString('en')} routes (process, real Redis)`
     let current = full;
     for (let i = 0; i < 20; i++) {
       const next = ROUTES + 1 + i;
-      current = { ...current, version: current.version + 1, routes: [...current.routes, route(next)] };
+      current = {
+        ...current,
+        version: current.version + 1,
+        routes: [...current.routes, route(next)],
+      };
       const sent = performance.now();
       await bus.publishConfig(current);
       changes.push((await knownAt(gate.playerPort, `s${next}.scale.example.com`, 10_000)) - sent);

@@ -50,15 +50,28 @@ export class Cluster {
   }
 
   /** Start a Hub on SQLite in this cluster's directory (same file on every restart); port 0 unless given. */
-  async startHub({ port = 0, redisUrl = this.redisUrl }: { port?: number; redisUrl?: string } = {}): Promise<HubPart> {
-    const proc = PartProcess.start('hub', [
-      '--host', '127.0.0.1',
-      '--port', String(port),
-      '--data-dir', join(this.dir, 'hub'),
-      '--database-url', `sqlite:${join(this.dir, 'hub.db')}`,
-      '--redis-url', redisUrl,
-      '--redis-prefix', this.prefix,
-    ], { HUB_ADMIN_PASSWORD: ADMIN_PASSWORD });
+  async startHub({
+    port = 0,
+    redisUrl = this.redisUrl,
+  }: { port?: number; redisUrl?: string } = {}): Promise<HubPart> {
+    const proc = PartProcess.start(
+      'hub',
+      [
+        '--host',
+        '127.0.0.1',
+        '--port',
+        String(port),
+        '--data-dir',
+        join(this.dir, 'hub'),
+        '--database-url',
+        `sqlite:${join(this.dir, 'hub.db')}`,
+        '--redis-url',
+        redisUrl,
+        '--redis-prefix',
+        this.prefix,
+      ],
+      { HUB_ADMIN_PASSWORD: ADMIN_PASSWORD },
+    );
     const line = await proc.waitForLog('hub listening', { timeoutMs: 30_000 });
     const url = String(line['url']);
     const api = await HubApi.login(url, 'hub_admin', ADMIN_PASSWORD);
@@ -71,39 +84,83 @@ export class Cluster {
    */
   async startGate(
     id: string,
-    { playerPort = 0, tunnelPort = 0, redisUrl = this.redisUrl, args = [] as readonly string[] } = {},
+    {
+      playerPort = 0,
+      tunnelPort = 0,
+      redisUrl = this.redisUrl,
+      args = [] as readonly string[],
+    } = {},
   ): Promise<GatePart> {
     const dataDir = join(this.dir, id);
     const proc = PartProcess.start('gate', [
-      '--id', id,
-      '--listen', `127.0.0.1:${playerPort}`,
-      '--tunnel-listen', `127.0.0.1:${tunnelPort}`,
-      '--data-dir', dataDir,
-      '--redis-url', redisUrl,
-      '--redis-prefix', this.prefix,
-      '--plain-tunnels', 'yes',
-      '--status-rate', '100000', '--status-burst', '100000',
-      '--login-rate', '100000', '--login-burst', '100000',
+      '--id',
+      id,
+      '--listen',
+      `127.0.0.1:${playerPort}`,
+      '--tunnel-listen',
+      `127.0.0.1:${tunnelPort}`,
+      '--data-dir',
+      dataDir,
+      '--redis-url',
+      redisUrl,
+      '--redis-prefix',
+      this.prefix,
+      '--plain-tunnels',
+      'yes',
+      '--status-rate',
+      '100000',
+      '--status-burst',
+      '100000',
+      '--login-rate',
+      '100000',
+      '--login-burst',
+      '100000',
       ...this.#extraGateArgs,
       ...args,
     ]);
     const line = await proc.waitForLog('gate listening', { timeoutMs: 30_000 });
-    return { proc, id, playerPort: Number(line['playerPort']), tunnelPort: Number(line['tunnelPort']), dataDir };
+    return {
+      proc,
+      id,
+      playerPort: Number(line['playerPort']),
+      tunnelPort: Number(line['tunnelPort']),
+      dataDir,
+    };
   }
 
   /** Restart a Gate that exited, in place. */
   restartGate(gate: GatePart, opts: { redisUrl?: string } = {}): Promise<GatePart> {
-    return this.startGate(gate.id, { playerPort: gate.playerPort, tunnelPort: gate.tunnelPort, ...opts });
+    return this.startGate(gate.id, {
+      playerPort: gate.playerPort,
+      tunnelPort: gate.tunnelPort,
+      ...opts,
+    });
   }
 
   /** Start a redis-mode Link for `token`. */
   startRedisLink(token: string, id: string, { redisUrl = this.redisUrl } = {}): PartProcess {
-    return PartProcess.start('link', ['--token', token, '--redis', redisUrl, '--redis-prefix', this.prefix, '--id', id]);
+    return PartProcess.start('link', [
+      '--token',
+      token,
+      '--redis',
+      redisUrl,
+      '--redis-prefix',
+      this.prefix,
+      '--id',
+      id,
+    ]);
   }
 
   /** Start a push-mode Link for `token` listening on `port`. */
   startPushLink(token: string, id: string, port: number): PartProcess {
-    return PartProcess.start('link', ['--token', token, '--listen', `127.0.0.1:${port}`, '--id', id]);
+    return PartProcess.start('link', [
+      '--token',
+      token,
+      '--listen',
+      `127.0.0.1:${port}`,
+      '--id',
+      id,
+    ]);
   }
 
   /** Kill every process and remove the files. */

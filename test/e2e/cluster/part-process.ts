@@ -69,7 +69,11 @@ export class PartProcess {
    * Start `gatelink <kind> <args…>` with `env` added to this process's environment: the
    * TypeScript source through tsx, or the compiled `main.js` named by E2E_GATELINK_MAIN.
    */
-  static start(kind: string, args: readonly string[], env: Record<string, string> = {}): PartProcess {
+  static start(
+    kind: string,
+    args: readonly string[],
+    env: Record<string, string> = {},
+  ): PartProcess {
     const compiled = process.env['E2E_GATELINK_MAIN'];
     const child = spawn(
       process.execPath,
@@ -107,7 +111,11 @@ export class PartProcess {
    */
   waitForLog(
     msg: string | RegExp,
-    { fields = {}, from = 0, timeoutMs = 15_000 }: { fields?: Record<string, unknown>; from?: number; timeoutMs?: number } = {},
+    {
+      fields = {},
+      from = 0,
+      timeoutMs = 15_000,
+    }: { fields?: Record<string, unknown>; from?: number; timeoutMs?: number } = {},
   ): Promise<LogLine> {
     return new Promise((resolve, reject) => {
       const check = () => {
@@ -115,12 +123,23 @@ export class PartProcess {
         if (hit) return done(() => resolve(hit));
         if (this.#exit) {
           return done(() =>
-            reject(new Error(`${this.kind} exited (${JSON.stringify(this.#exit)}) before logging ${String(msg)}:\n${this.output.slice(-3000)}`)),
+            reject(
+              new Error(
+                `${this.kind} exited (${JSON.stringify(this.#exit)}) before logging ${String(msg)}:\n${this.output.slice(-3000)}`,
+              ),
+            ),
           );
         }
       };
       const timer = setTimeout(
-        () => done(() => reject(new Error(`${this.kind} did not log ${String(msg)} within ${timeoutMs} ms:\n${this.output.slice(-3000)}`))),
+        () =>
+          done(() =>
+            reject(
+              new Error(
+                `${this.kind} did not log ${String(msg)} within ${timeoutMs} ms:\n${this.output.slice(-3000)}`,
+              ),
+            ),
+          ),
         timeoutMs,
       );
       const done = (settle: () => void) => {
@@ -139,7 +158,10 @@ export class PartProcess {
   }
 
   /** Send `signal` and wait for the exit (a stopped process is continued so it can act on it). */
-  async kill(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 10_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  async kill(
+    signal: NodeJS.Signals = 'SIGTERM',
+    timeoutMs = 10_000,
+  ): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
     if (this.#exit) return this.#exit;
     this.child.kill(signal);
     if (signal !== 'SIGKILL') this.child.kill('SIGCONT');

@@ -81,7 +81,11 @@ export type LoginOutcome = { relayed: true } | { relayed: false; disconnect: str
  * Start a login for `domain` on the Gate at `gatePort`. Behind an echo backend a relayed login
  * gets its own bytes back; a login the Gate refuses gets a disconnect packet instead.
  */
-export function loginProbe(gatePort: number, domain: string, timeoutMs = 5000): Promise<LoginOutcome> {
+export function loginProbe(
+  gatePort: number,
+  domain: string,
+  timeoutMs = 5000,
+): Promise<LoginOutcome> {
   const sent = Buffer.concat([handshake(domain, { nextState: 2 }), loginStart('Probe')]);
   return new Promise((resolve, reject) => {
     const socket = net.connect({ port: gatePort, host: '127.0.0.1' });
@@ -93,7 +97,12 @@ export function loginProbe(gatePort: number, domain: string, timeoutMs = 5000): 
       else resolve(outcome!);
     };
     const timer = setTimeout(
-      () => finish(new Error(`login probe for ${domain}: no answer within ${timeoutMs} ms (${buf.length} bytes)`)),
+      () =>
+        finish(
+          new Error(
+            `login probe for ${domain}: no answer within ${timeoutMs} ms (${buf.length} bytes)`,
+          ),
+        ),
       timeoutMs,
     );
     socket.setNoDelay(true);
@@ -120,7 +129,9 @@ export function loginProbe(gatePort: number, domain: string, timeoutMs = 5000): 
         finish(err as Error);
       }
     });
-    socket.on('close', () => finish(new Error(`login probe for ${domain}: closed after ${buf.length} bytes`)));
+    socket.on('close', () =>
+      finish(new Error(`login probe for ${domain}: closed after ${buf.length} bytes`)),
+    );
   });
 }
 
@@ -142,7 +153,9 @@ export function statusProbe(gatePort: number, domain: string, timeoutMs = 5000):
     socket.setNoDelay(true);
     socket.on('error', (err) => finish(err));
     socket.once('connect', () =>
-      socket.write(Buffer.concat([handshake(domain, { nextState: 1 }), packet(0x00, Buffer.alloc(0))])),
+      socket.write(
+        Buffer.concat([handshake(domain, { nextState: 1 }), packet(0x00, Buffer.alloc(0))]),
+      ),
     );
     socket.on('data', (d: Buffer) => {
       buf = Buffer.concat([buf, d]);
@@ -156,6 +169,8 @@ export function statusProbe(gatePort: number, domain: string, timeoutMs = 5000):
         finish(err as Error);
       }
     });
-    socket.on('close', () => finish(new Error(`status probe for ${domain}: closed after ${buf.length} bytes`)));
+    socket.on('close', () =>
+      finish(new Error(`status probe for ${domain}: closed after ${buf.length} bytes`)),
+    );
   });
 }

@@ -3,6 +3,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { freePort, waitFor } from './wait.js';
 
+/** Servers still running, killed if the test process ends without its cleanup. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 /** A Redis of the test's own; restarts come back empty on the same port. */
 export class OwnRedis {
   #child: ChildProcess | null = null;
@@ -32,7 +38,13 @@ export class OwnRedis {
       { stdio: 'ignore' },
     );
     this.#child = child;
-    this.#exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    running.add(child);
+    this.#exited = new Promise((resolve) =>
+      child.once('exit', () => {
+        running.delete(child);
+        resolve();
+      }),
+    );
     void this.#exited.then(() => {
       if (this.#child === child) this.#child = null;
     });
