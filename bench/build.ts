@@ -1,32 +1,53 @@
-import { readdirSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
+/** The JavaScript the Gate and Link processes run, and what it was built from. */
+export interface BenchBuild {
+  readonly entry: string;
+  /** `HEAD <short sha>` or `working tree`. */
+  readonly source: string;
+}
+
 /**
- * Transpile `src/` to JavaScript under `<root>/.bench/` (same depth as `dist/`, so paths such as
- * `../../package.json` still resolve), the way an operator runs the built package: no TypeScript
- * loader in the Gate and Link processes, whose memory is measured. Type-checking is `tsc`'s job.
- * Returns the CLI entry.
+ * Transpile the Gatelink sources to JavaScript under `<root>/.bench/build/dist`, the way an
+ * operator runs the built package: no TypeScript loader in the processes whose memory is
+ * measured (type-checking is `tsc`'s job). By default the committed tree (`HEAD`) is built, so
+ * a run measures a known commit; `fromWorkingTree` builds the files as they are on disk.
+ * The staging directory sits inside the checkout so packages resolve from its node_modules.
  */
-export async function buildForBench(root: string): Promise<string> {
-  const src = join(root, 'src');
-  const out = join(root, '.bench');
+export async function buildForBench(root: string, fromWorkingTree: boolean): Promise<BenchBuild> {
+  const stage = join(root, '.bench', 'build');
+  rmSync(stage, { recursive: true, force: true });
+  mkdirSync(stage, { recursive: true });
+  let source = 'working tree';
+  if (fromWorkingTree) {
+    cpSync(join(root, 'src'), join(stage, 'src'), { recursive: true });
+    cpSync(join(root, 'package.json'), join(stage, 'package.json'));
+  } else {
+    const sha = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+    const tar = execFileSync('git', ['archive', '--format=tar', 'HEAD', 'src', 'package.json'], {
+      cwd: root,
+      maxBuffer: 256 * 1024 * 1024,
+    });
+    execFileSync('tar', ['-x', '-C', stage], { input: tar });
+    source = `HEAD ${sha}`;
+  }
+  const src = join(stage, 'src');
   const entryPoints = (readdirSync(src, { recursive: true }) as string[])
     .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts') && !file.endsWith('.d.ts'))
     .map((file) => join(src, file));
-  for (const dir of readdirSync(src, { withFileTypes: true })) {
-    if (dir.isDirectory()) rmSync(join(out, dir.name), { recursive: true, force: true });
-  }
   await build({
     entryPoints,
-    outdir: out,
+    outdir: join(stage, 'dist'),
     outbase: src,
     bundle: false,
     format: 'esm',
     platform: 'node',
     target: 'node20',
     sourcemap: true,
-    logLevel: 'error',
+    logLevel: 'silent',
   });
-  return join(out, 'cli', 'main.js');
+  return { entry: join(stage, 'dist', 'cli', 'main.js'), source };
 }

@@ -12,6 +12,8 @@ export interface MachineInfo {
   readonly mode: string;
   /** 1-minute load average at the start and at the end of the run. */
   readonly load: string;
+  /** What the Gate and Link ran: `HEAD <sha>`, `working tree`… */
+  readonly build: string;
 }
 
 const KB = 1024;
@@ -144,7 +146,7 @@ export function renderReport(results: RunResults, machine: MachineInfo): string 
   const paths = PATH_KEYS.filter((p) => results[p] !== undefined);
   const notes = paths.flatMap((p) => (results[p]?.notes ?? []).map((n) => `- ${PATH_LABELS[p]}: ${n}`));
   const out = [
-    `Run of ${machine.date} (${machine.mode}): ${machine.nproc} cores, ${machine.cpu}, Node ${machine.node}, ` +
+    `Run of ${machine.date} (${machine.mode}, Gatelink ${machine.build}): ${machine.nproc} cores, ${machine.cpu}, Node ${machine.node}, ` +
       `HAProxy ${machine.haproxy}, Linux ${machine.kernel}; load average ${machine.load}.`,
     '',
     'Median over the rounds, (min–max) when there was more than one round.',

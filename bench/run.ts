@@ -24,7 +24,8 @@ Measures four paths to one backend on 127.0.0.1, side by side: direct, a 2-hop H
   --paths <list>     comma-separated subset of ${PATH_KEYS.join(',')}
   --idle <n>         idle players to hold open (default 8000)
   --update-docs      write the table into docs/benchmarks.md
-  --source           run the Gate and Link from TypeScript sources (tsx) instead of a fresh build
+  --worktree         build the files on disk rather than the last commit (HEAD)
+  --source           run the Gate and Link from the TypeScript sources on disk (tsx), no build
   --entry <file>     run the Gate and Link from this CLI entry (e.g. dist/cli/main.js)
   --gate-args=<args> extra arguments for gatelink gate (space-separated)
   --link-args=<args> extra arguments for gatelink link, e.g. --link-args="--pool-size 16"
@@ -40,6 +41,7 @@ const { values } = parseArgs({
     idle: { type: 'string' },
     'update-docs': { type: 'boolean', default: false },
     source: { type: 'boolean', default: false },
+    worktree: { type: 'boolean', default: false },
     entry: { type: 'string' },
     'gate-args': { type: 'string' },
     'link-args': { type: 'string' },
@@ -71,7 +73,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 const loadAtStart = loadavg()[0]!;
 
-function machineInfo(): MachineInfo {
+function machineInfo(): Omit<MachineInfo, 'build'> {
   const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
   return {
     date: new Date().toISOString().replace('T', ' ').slice(0, 16) + ' UTC',
@@ -131,14 +133,23 @@ async function main(): Promise<number> {
       }
     }
     let entry: string | undefined;
+    let built = 'working tree (tsx)';
     for (const key of ['gatelink', 'gatelink-tls'] as const) {
       if (!wanted.includes(key)) continue;
       try {
-        entry ??= values.entry
-          ? resolve(values.entry)
-          : values.source
-            ? join(ROOT, 'src', 'cli', 'main.ts')
-            : await buildForBench(ROOT);
+        if (entry === undefined) {
+          if (values.entry) {
+            entry = resolve(values.entry);
+            built = values.entry;
+          } else if (values.source) {
+            entry = join(ROOT, 'src', 'cli', 'main.ts');
+          } else {
+            const result = await buildForBench(ROOT, values.worktree);
+            entry = result.entry;
+            built = result.source;
+            say(`built ${built} for the Gate and Link`);
+          }
+        }
         const path = await startGatelink({
           key,
           tls: key === 'gatelink-tls',
@@ -185,7 +196,7 @@ async function main(): Promise<number> {
       }
     }
 
-    const report = renderReport(results, machineInfo());
+    const report = renderReport(results, { ...machineInfo(), build: built });
     process.stdout.write(`\n${report}`);
     mkdirSync(join(ROOT, '.bench'), { recursive: true });
     writeFileSync(join(ROOT, '.bench', 'last-report.md'), report);
