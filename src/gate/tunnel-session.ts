@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import { heartbeatClock, type HeartbeatClock } from '../protocol/tunnel-heartbeat.js';
 import type { TunnelConn } from './tunnel-conn.js';
 
 /** Why a session ended; `revoked` also cuts the player connections it carries. */
@@ -37,6 +38,8 @@ export class TunnelSession {
   readonly #idle = new Set<TunnelConn>();
   readonly #opening = new Set<TunnelConn>();
   readonly #live = new Set<Socket>();
+  readonly #clock: HeartbeatClock;
+  #lastPingAt = 0;
   readonly #closeHandlers = new WeakMap<Socket, () => void>();
   readonly #timer: NodeJS.Timeout;
   #ended = false;
@@ -57,7 +60,8 @@ export class TunnelSession {
         this.end('protocol', `unexpected ${message.type} on control channel`);
     });
     control.socket.on('close', () => this.end('closed', 'control channel closed'));
-    this.#timer = setInterval(() => this.#tick(), options.heartbeatMs);
+    this.#clock = heartbeatClock(options.heartbeatMs);
+    this.#timer = setInterval(() => this.#tick(), this.#clock.checkMs);
     this.#timer.unref();
   }
 
@@ -163,19 +167,20 @@ export class TunnelSession {
 
   #tick(): void {
     const now = Date.now();
-    const deadAfter = 3 * this.#options.heartbeatMs;
+    const deadAfter = this.#clock.deadAfterMs;
     if (now - this.#control.lastSeen > deadAfter) {
       this.end('heartbeat', `no frame for ${now - this.#control.lastSeen} ms`);
       return;
     }
-    this.#control.send({ type: 'ping', time: now });
     for (const conn of this.#idle) {
       if (now - conn.lastSeen > deadAfter) {
         this.#idle.delete(conn);
         conn.destroy();
-      } else {
-        conn.send({ type: 'ping', time: now });
       }
     }
+    if (!this.#clock.pingDue(now, this.#lastPingAt)) return;
+    this.#lastPingAt = now;
+    this.#control.send({ type: 'ping', time: now });
+    for (const conn of this.#idle) conn.send({ type: 'ping', time: now });
   }
 }

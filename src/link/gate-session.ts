@@ -1,4 +1,5 @@
 import { setMaxListeners } from 'node:events';
+import { heartbeatClock } from '../protocol/tunnel-heartbeat.js';
 import type { Socket } from 'node:net';
 import type { GateEndpoint, LinkRoute } from '../bus/types.js';
 import { TUNNEL_PROTOCOL_VERSION, type WelcomeMessage } from '../protocol/tunnel-messages.js';
@@ -189,12 +190,18 @@ export class GateSession {
   #serve(conn: ClientConn, welcome: WelcomeMessage): Promise<void> {
     const { log } = this.#options;
     return new Promise<void>((resolve) => {
+      const clock = heartbeatClock(welcome.heartbeatMs);
+      let lastPingAt = 0;
       const heartbeat = setInterval(() => {
-        if (Date.now() - conn.lastSeen > 3 * welcome.heartbeatMs) {
+        const now = Date.now();
+        if (now - conn.lastSeen > clock.deadAfterMs) {
           log.warn({ gateId: this.endpoint.id }, 'gate went silent, reconnecting');
           conn.destroy();
-        } else conn.send({ type: 'ping', time: Date.now() });
-      }, welcome.heartbeatMs);
+        } else if (clock.pingDue(now, lastPingAt)) {
+          lastPingAt = now;
+          conn.send({ type: 'ping', time: now });
+        }
+      }, clock.checkMs);
       heartbeat.unref();
       conn.socket.once('close', () => {
         clearInterval(heartbeat);

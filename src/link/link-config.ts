@@ -15,7 +15,11 @@ export interface LinkConfig {
   readonly gateTimeoutMs: number;
   /** First reconnect delay; default 250. */
   readonly backoffInitialMs: number;
-  /** Reconnect delay cap; default 15 000. */
+  /**
+   * Reconnect delay cap; default 2000. Kept short on purpose: a Link only retries a Gate that is
+   * still announced (one whose presence lapsed leaves the view and is no longer dialled), so a
+   * restarted Gate is back in service within this delay of listening again.
+   */
   readonly backoffMaxMs: number;
 }
 
@@ -31,7 +35,7 @@ export function linkConfig(input: LinkConfigInput): LinkConfig {
     targetTimeoutMs: input.targetTimeoutMs ?? 4000,
     gateTimeoutMs: input.gateTimeoutMs ?? 10_000,
     backoffInitialMs: input.backoffInitialMs ?? 250,
-    backoffMaxMs: input.backoffMaxMs ?? 15_000,
+    backoffMaxMs: input.backoffMaxMs ?? 2_000,
   };
   if (typeof config.token !== 'string' || config.token.trim().length < 8) {
     throw LinkErrors.CONFIG('token: the agent token is required (at least 8 characters)');
