@@ -111,7 +111,10 @@ describe('Minecraft front: answers for servers it cannot reach', () => {
     try {
       // The route's status was relayed earlier in this file, so the remembered one is shown.
       const res = await ping('play.example.com', ports.playerPort);
-      expect(textOf(res.description)).toBe('Backend MOTD');
+      // The server's own version and slots, the offline MOTD and nobody online.
+      expect(textOf(res.description)).toBe(DEFAULT_TEXTS.motdOffline);
+      expect(res.players.online).toBe(0);
+      expect(res.version.name).not.toBe(DEFAULT_TEXTS.versionName);
       expect(typeof res.latency).toBe('number');
       expect((await login('play.example.com', ports.playerPort)).reason).toBe(
         DEFAULT_TEXTS.kickOffline,
@@ -135,12 +138,15 @@ describe('Minecraft front: answers for servers it cannot reach', () => {
     expect(JSON.parse(readString(packet.body).value)).toEqual({ text: DEFAULT_TEXTS.kickNoRoute });
   });
 
-  it('shows the last status it relayed for a route while its Link is offline', async () => {
+  it('shows the last status it relayed for a route, with the offline MOTD, while its Link is offline', async () => {
     await ping('play.example.com', ports.playerPort);
     tunnel.online.delete(1);
     try {
       const res = await ping('play.example.com', ports.playerPort);
-      expect(textOf(res.description)).toBe('Backend MOTD');
+      // The server's own version and slots, the offline MOTD and nobody online.
+      expect(textOf(res.description)).toBe(DEFAULT_TEXTS.motdOffline);
+      expect(res.players.online).toBe(0);
+      expect(res.version.name).not.toBe(DEFAULT_TEXTS.versionName);
       expect(typeof res.latency).toBe('number');
       // A login still gets the offline message: a cached MOTD must not look like a working server.
       expect((await login('play.example.com', ports.playerPort)).reason).toBe(

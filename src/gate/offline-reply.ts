@@ -19,7 +19,7 @@ export interface OfflineAnswer {
   /** Disconnect reason for a login or transfer. */
   readonly kick: string;
   readonly versionName: string;
-  /** A status JSON to show instead of `motd` (the route's last known good one). */
+  /** The route's last known good status JSON: its version, icon and slots are shown with `motd`. */
   readonly cachedStatus?: string | undefined;
 }
 
@@ -44,6 +44,35 @@ export function offlineStatus(
 }
 
 /**
+ * The server's last known status (version, icon, slot count) with the offline MOTD and nobody
+ * online: players recognise their server and still see at once that it is down. A cached
+ * document that is not a JSON object gives way to the plain offline status.
+ */
+export function offlineFromCached(
+  cached: string,
+  protocolVersion: number,
+  motd: string,
+  versionName: string,
+): StatusResponse {
+  const plain = offlineStatus(protocolVersion, motd, versionName);
+  let last: unknown;
+  try {
+    last = JSON.parse(cached);
+  } catch {
+    return plain;
+  }
+  if (typeof last !== 'object' || last === null || Array.isArray(last)) return plain;
+  const { players, ...rest } = last as Record<string, unknown>;
+  const max = (players as { max?: unknown } | undefined)?.max;
+  return {
+    ...rest,
+    ...(rest['version'] === undefined ? { version: plain.version } : {}),
+    players: { max: typeof max === 'number' ? max : 0, online: 0 },
+    description: plain.description,
+  } as StatusResponse;
+}
+
+/**
  * Answer a player whose server the Gate cannot reach: a status exchange (response, then pong to
  * the ping) or a login disconnect. `rest` holds bytes that followed the handshake. Resolves when
  * the socket is closed; `onProtocolError` reports a malformed status packet.
@@ -64,9 +93,12 @@ export function answerOffline(
   timer.unref();
   socket.once('close', () => clearTimeout(timer));
   socket.once('end', () => socket.destroy());
-  const status =
-    answer.cachedStatus ??
-    JSON.stringify(offlineStatus(handshake.protocolVersion, answer.motd, answer.versionName));
+  const { protocolVersion } = handshake;
+  const status = JSON.stringify(
+    answer.cachedStatus === undefined
+      ? offlineStatus(protocolVersion, answer.motd, answer.versionName)
+      : offlineFromCached(answer.cachedStatus, protocolVersion, answer.motd, answer.versionName),
+  );
   let buf = rest;
   let answered = false;
   const consume = (): void => {

@@ -102,10 +102,11 @@ describe('cutting traffic', () => {
     await system.waitAgentOnline(agent.ID, false);
 
     await expectRefused('linkdown.example.test');
-    // A route pinged while it was up keeps showing its last good status (documented behaviour).
-    expect(textOf((await mcPing('cached.example.test', system.playerPort)).description)).toBe(
-      'Backend MOTD xyz',
-    );
+    // A route pinged while it was up keeps its server's look, but says it is offline.
+    const offline = await mcPing('cached.example.test', system.playerPort);
+    expect(textOf(offline.description)).toBe(OFFLINE_MOTD);
+    expect(offline.players.online).toBe(0);
+    expect(offline.version.name).not.toBe(DEFAULT_TEXTS.versionName);
     expect((await loginRefusal('cached.example.test', system.playerPort)).disconnect).toBe(
       DEFAULT_TEXTS.kickOffline,
     );
