@@ -142,10 +142,26 @@ export function createHubRuntime({
     pusher.update(pushTargets(state, publication.views), resend);
   };
 
-  const runner = createCoalescer(refresh, (err) => {
-    log.warn({ err }, 'config publication failed; retrying');
-    scheduleRetry();
-  });
+  // Retried every second while the bus or the database is away: one warning per streak, with
+  // the reason; the stack of the same failure every second helps nobody.
+  let publishFailing = false;
+  const runner = createCoalescer(
+    async (force) => {
+      await refresh(force);
+      if (publishFailing) log.info('config publication works again');
+      publishFailing = false;
+    },
+    (err) => {
+      if (!publishFailing) {
+        log.warn(
+          { reason: (err as Error)?.message ?? String(err) },
+          'config publication failed; retrying',
+        );
+      }
+      publishFailing = true;
+      scheduleRetry();
+    },
+  );
 
   function scheduleRetry() {
     if (stopped || retryTimer) return;
