@@ -10,9 +10,19 @@ import type { HubStore } from './runtime/index.js';
 export const GATE_OFFLINE_AFTER_MS = 15_000;
 
 /** The runtime's view of the database. */
-export function createHubStore(db: Kysely<HubDatabase>, now: () => number = Date.now): HubStore {
+export function createHubStore(
+  db: Kysely<HubDatabase>,
+  {
+    now = Date.now,
+    loadState = () => loadDataPlaneState(db),
+  }: {
+    now?: () => number;
+    /** How the state is read; a full read by default (see state-cache.ts for the incremental one). */
+    loadState?: HubStore['loadState'];
+  } = {},
+): HubStore {
   return {
-    loadState: () => loadDataPlaneState(db),
+    loadState,
     upsertGates: (gates) => upsertGates(db, gates),
     async listKnownGates() {
       const cutoff = now() - GATE_OFFLINE_AFTER_MS;

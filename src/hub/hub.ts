@@ -11,6 +11,7 @@ import type { HubConfig } from './config.js';
 import { openDatabase, type HubDb } from './db/database.js';
 import { ensureSetting } from './db/settings-queries.js';
 import { createHubStore } from './hub-store.js';
+import { createStateCache, type StateChange } from './state-cache.js';
 import { startMaintenance } from './maintenance.js';
 import { createHubRuntime, type HubRuntime, type HubRuntimeOptions } from './runtime/index.js';
 import { createAgentsService } from './services/agents-service.js';
@@ -62,14 +63,20 @@ export async function createHub({
     const generated = await ensureAdmin(db, config.adminPassword);
     if (generated) onAdminCreated?.(generated);
 
+    // The runtime republishes after every change; this Hub's own changes update its copy of
+    // the state instead of a full reload (others' changes still reload in full).
+    const state = createStateCache(db);
     const rt = runtimeFactory({
       bus,
       log,
       hubId: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
-      store: createHubStore(db),
+      store: createHubStore(db, { loadState: () => state.load() }),
     });
     runtime = rt;
-    const onChange = () => rt.notifyChanged();
+    const onChange = (version: number, change: StateChange) => {
+      state.record(version, change);
+      rt.notifyChanged();
+    };
     const auth = createAuthService({
       db,
       signer: createTokenSigner(secret),

@@ -16,6 +16,8 @@ import {
 import { deleteRoutesOfAgent, routeIdsOfAgent } from '../db/routes-queries.js';
 import type { AgentPresence } from '../runtime/index.js';
 import { audit, type Actor } from './audit.js';
+import { agentState } from '../data-plane-state.js';
+import type { StateChange } from '../state-cache.js';
 import { checkPushUrl } from './validate.js';
 
 /** An agent as the API answers it: stored fields plus live presence. */
@@ -38,7 +40,8 @@ export function createAgentsService({
   now = Date.now,
 }: {
   db: Kysely<HubDatabase>;
-  onChange: () => void;
+  /** Called after each committed change with its config version. */
+  onChange: (version: number, change: StateChange) => void;
   /** Live presence of every agent's Links. */
   presence: () => Promise<Map<number, AgentPresence>>;
   now?: () => number;
@@ -74,7 +77,7 @@ export function createAgentsService({
     async create(input: AgentInput, actor: Actor): Promise<AgentJson> {
       const pushUrl = pushUrlFor(input.mode, input.push_url);
       const t = now();
-      const record = await db.transaction().execute(async (trx) => {
+      const { record, version, row } = await db.transaction().execute(async (trx) => {
         const row = await insertAgent(trx, {
           name: input.name,
           mode: input.mode,
@@ -83,18 +86,18 @@ export function createAgentsService({
           enabled: input.enabled ?? true,
           now: t,
         });
-        await bumpConfigVersion(trx);
+        const version = await bumpConfigVersion(trx);
         const r = agentRecord(row);
         await audit(trx, actor, 'agent created', meta(r), t);
-        return r;
+        return { record: r, version, row };
       });
-      onChange();
+      onChange(version, { kind: 'agent', agent: agentState(row) });
       return one(record);
     },
 
     async update(id: number, patch: Partial<AgentInput>, actor: Actor): Promise<AgentJson> {
       const t = now();
-      const record = await db.transaction().execute(async (trx) => {
+      const { record, version, row } = await db.transaction().execute(async (trx) => {
         const current = await findAgentRow(trx, id);
         if (!current) throw HubErrors.HUB_ERR_NOT_FOUND(`no agent ${id}`);
         const mode = patch.mode ?? (current.mode === 'redis' ? 'redis' : 'push');
@@ -110,7 +113,7 @@ export function createAgentsService({
           now: t,
         });
         if (!row) throw HubErrors.HUB_ERR_NOT_FOUND(`no agent ${id}`);
-        await bumpConfigVersion(trx);
+        const version = await bumpConfigVersion(trx);
         const r = agentRecord(row);
         await audit(
           trx,
@@ -119,16 +122,16 @@ export function createAgentsService({
           { ...meta(r), fields: Object.keys(patch).sort() },
           t,
         );
-        return r;
+        return { record: r, version, row };
       });
-      onChange();
+      onChange(version, { kind: 'agent', agent: agentState(row) });
       return one(record);
     },
 
     /** Delete an agent; with routes only when `cascade`, which deletes them too. */
     async remove(id: number, cascade: boolean, actor: Actor): Promise<void> {
       const t = now();
-      await db.transaction().execute(async (trx) => {
+      const version = await db.transaction().execute(async (trx) => {
         const current = await findAgentRow(trx, id);
         if (!current) throw HubErrors.HUB_ERR_NOT_FOUND(`no agent ${id}`);
         const routeIds = await routeIdsOfAgent(trx, id);
@@ -144,7 +147,7 @@ export function createAgentsService({
             throw HubErrors.HUB_ERR_AGENT_IN_USE(`agent ${id} gained a route; try again`);
           throw err;
         });
-        await bumpConfigVersion(trx);
+        const v = await bumpConfigVersion(trx);
         await audit(
           trx,
           actor,
@@ -152,22 +155,23 @@ export function createAgentsService({
           { ...meta(agentRecord(current)), deleted_routes: routeIds },
           t,
         );
+        return v;
       });
-      onChange();
+      onChange(version, { kind: 'agent-deleted', id });
     },
 
     /** A fresh token; the old one stops working once the new config is published. */
     async resetToken(id: number, actor: Actor): Promise<AgentJson> {
       const t = now();
-      const record = await db.transaction().execute(async (trx) => {
+      const { record, version, row } = await db.transaction().execute(async (trx) => {
         const row = await updateAgent(trx, id, { token: randomUUID(), now: t });
         if (!row) throw HubErrors.HUB_ERR_NOT_FOUND(`no agent ${id}`);
-        await bumpConfigVersion(trx);
+        const version = await bumpConfigVersion(trx);
         const r = agentRecord(row);
         await audit(trx, actor, 'agent token reset', meta(r), t);
-        return r;
+        return { record: r, version, row };
       });
-      onChange();
+      onChange(version, { kind: 'agent', agent: agentState(row) });
       return one(record);
     },
   };

@@ -15,6 +15,8 @@ import {
   type RouteJson,
 } from '../db/routes-queries.js';
 import { audit, type Actor } from './audit.js';
+import { routeState } from '../data-plane-state.js';
+import type { StateChange } from '../state-cache.js';
 import { checkTargetHost, normalizeDomain } from './validate.js';
 
 /** Fields of a route as the API takes them. */
@@ -33,8 +35,8 @@ export function createRoutesService({
   now = Date.now,
 }: {
   db: Kysely<HubDatabase>;
-  /** Called after a committed change. */
-  onChange: () => void;
+  /** Called after each committed change with its config version. */
+  onChange: (version: number, change: StateChange) => void;
   now?: () => number;
 }) {
   // The serialized list, valid while the config version is unchanged. The version is read on
@@ -85,7 +87,7 @@ export function createRoutesService({
       const domain = normalizeDomain(input.domain);
       const targetIp = checkTargetHost(input.target_ip);
       const t = now();
-      const route = await db
+      const { route, version, row } = await db
         .transaction()
         .execute(async (trx) => {
           await checkAgent(trx, input.agent_id);
@@ -98,7 +100,7 @@ export function createRoutesService({
             proxyProtocol: input.proxy_protocol ?? false,
             now: t,
           });
-          await bumpConfigVersion(trx);
+          const version = await bumpConfigVersion(trx);
           await audit(
             trx,
             actor,
@@ -106,10 +108,10 @@ export function createRoutesService({
             { route_id: Number(row.id), domain, agent_id: input.agent_id },
             t,
           );
-          return routeJson(row);
+          return { route: routeJson(row), version, row };
         })
         .catch(mapConflict(domain));
-      onChange();
+      onChange(version, { kind: 'route', route: routeState(row) });
       return route;
     },
 
@@ -117,7 +119,7 @@ export function createRoutesService({
       const domain = patch.domain === undefined ? undefined : normalizeDomain(patch.domain);
       const targetIp = patch.target_ip === undefined ? undefined : checkTargetHost(patch.target_ip);
       const t = now();
-      const route = await db
+      const { route, version, row } = await db
         .transaction()
         .execute(async (trx) => {
           await mustGet(trx, id);
@@ -132,7 +134,7 @@ export function createRoutesService({
             now: t,
           });
           if (!row) throw HubErrors.HUB_ERR_NOT_FOUND(`no route ${id}`);
-          await bumpConfigVersion(trx);
+          const version = await bumpConfigVersion(trx);
           const changed = Object.keys(patch).sort();
           await audit(
             trx,
@@ -141,22 +143,23 @@ export function createRoutesService({
             { route_id: id, domain: row.domain, fields: changed },
             t,
           );
-          return routeJson(row);
+          return { route: routeJson(row), version, row };
         })
         .catch(mapConflict(domain));
-      onChange();
+      onChange(version, { kind: 'route', route: routeState(row) });
       return route;
     },
 
     async remove(id: number, actor: Actor): Promise<void> {
       const t = now();
-      await db.transaction().execute(async (trx) => {
+      const version = await db.transaction().execute(async (trx) => {
         const row = await deleteRoute(trx, id);
         if (!row) throw HubErrors.HUB_ERR_NOT_FOUND(`no route ${id}`);
-        await bumpConfigVersion(trx);
+        const v = await bumpConfigVersion(trx);
         await audit(trx, actor, 'route deleted', { route_id: id, domain: row.domain }, t);
+        return v;
       });
-      onChange();
+      onChange(version, { kind: 'route-deleted', id });
     },
   };
 }
