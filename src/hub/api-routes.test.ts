@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDataPlaneState } from './data-plane-state.js';
 import { openDatabase } from './db/database.js';
 import { DATABASE_KINDS } from './test-support/test-database.js';
-import { startTestHub, type TestHub } from './test-support/test-hub.js';
+import { ADMIN_PASSWORD, startTestHub, type TestHub } from './test-support/test-hub.js';
+import { createMemoryBus } from '../bus/memory-bus.js';
+import { silentLogger } from '../shared/logger.js';
+import { resolveHubConfig } from './config.js';
+import { createHub } from './hub.js';
 
 describe.each(DATABASE_KINDS)('routes API on %s', (kind) => {
   let t: TestHub;
@@ -208,5 +212,33 @@ describe.each(DATABASE_KINDS)('routes API on %s', (kind) => {
     } finally {
       await other.close();
     }
+  });
+  it('lists at once a route another Hub on the same database created', async () => {
+    if (kind === 'sqlite') return; // an in-memory SQLite database is private to its connection
+    const before = (await t.call('GET', '/api/routes')).json().length as number;
+    const other = await createHub({
+      config: resolveHubConfig({ databaseUrl: t.database.url, port: 0 }),
+      log: silentLogger(),
+      bus: createMemoryBus(),
+    });
+    try {
+      const login = await other.app.inject({
+        method: 'POST',
+        url: '/api/login',
+        payload: { username: 'hub_admin', password: ADMIN_PASSWORD },
+      });
+      const res = await other.app.inject({
+        method: 'POST',
+        url: '/api/routes',
+        headers: { authorization: `Bearer ${login.json().token}` },
+        payload: route({ domain: 'elsewhere.example.com' }),
+      });
+      expect(res.statusCode).toBe(201);
+    } finally {
+      await other.close();
+    }
+    const after = (await t.call('GET', '/api/routes')).json() as Array<{ domain: string }>;
+    expect(after).toHaveLength(before + 1);
+    expect(after.some((r) => r.domain === 'elsewhere.example.com')).toBe(true);
   });
 });

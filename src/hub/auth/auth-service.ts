@@ -32,6 +32,8 @@ export interface Principal {
   jti: string;
   /** ms since epoch. */
   expiresAt: number;
+  /** The config version read while checking the token (saves a read for the route list). */
+  configVersion: number;
 }
 
 /** Last-use times are written at most this often per token. */
@@ -147,6 +149,7 @@ export function createAuthService({
           kind: 'session',
           jti: claims.jti,
           expiresAt: claims.expiresAt,
+          configVersion: state.configVersion,
         };
       }
       const t = now();
@@ -163,6 +166,7 @@ export function createAuthService({
         kind: 'api',
         jti: claims.jti,
         expiresAt: claims.expiresAt,
+        configVersion: row.configVersion,
       };
     },
 

@@ -22,7 +22,8 @@ export function routesApi({ routes }: HubServices): FastifyPluginAsyncTypebox {
       async (request, reply) => {
         // Pre-serialized and cached per config version (a Buffer is sent as is); the version is
         // also the ETag, so a polling panel gets 304 until something changes.
-        const { version, body } = await routes.listJson();
+        // The version was read with the token check a moment ago: no second round trip.
+        const { version, body } = await routes.listJson(request.principal?.configVersion);
         const etag = `W/"config-${version}"`;
         void reply.header('etag', etag).header('cache-control', 'no-cache');
         if (request.headers['if-none-match'] === etag) return reply.code(304).send(null);

@@ -70,9 +70,9 @@ export function createRoutesService({
   };
 
   return {
-    /** All routes, oldest first, as a JSON array (UTF-8 bytes, sent as they are), with the config version. */
-    async listJson(): Promise<{ version: number; body: Buffer }> {
-      const version = await readConfigVersion(db);
+    /** All routes, oldest first, as JSON bytes sent as they are, at `knownVersion` when the caller just read it. */
+    async listJson(knownVersion?: number): Promise<{ version: number; body: Buffer }> {
+      const version = knownVersion ?? (await readConfigVersion(db));
       if (cache?.version === version) return cache;
       const body = Buffer.from(JSON.stringify((await listRouteRows(db)).map(routeJson)));
       cache = { version, body };
