@@ -118,7 +118,7 @@ async function benchOne(db: DatabaseKind): Promise<Figure[]> {
         };
         rounds.push(f);
         console.log(
-          `${db.padEnd(8)} ${test.padEnd(34)} ${f.rps.toFixed(0).padStart(7)} req/s  p50 ${f.p50} ms  p99 ${f.p99} ms  hub CPU ${f.cpuUs.toFixed(0)} µs/req  errors ${f.errors}`,
+          `${db.padEnd(8)} ${test.padEnd(34)} ${f.rps.toFixed(0).padStart(7)} req/s  p50 ${f.p50} ms  p99 ${f.p99} ms  hub CPU ${f.cpuUs.toFixed(0)} µs/req  ${Math.round(r.throughput.total / Math.max(1, r.requests.total) / 1024)} KiB/answer  errors ${f.errors}`,
         );
       }
       if (test.startsWith('POST')) {
