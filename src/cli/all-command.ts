@@ -15,7 +15,13 @@ function fail(err: unknown): never {
 async function runAll(o: AllOptions): Promise<void> {
   const log = createLogger({ level: o.logLevel, name: 'gatelink' });
   const gateConfig = gateConfigFromOptions(o);
-  const bus = await createBus({ redisUrl: o.redisUrl, prefix: o.redisPrefix, log });
+  const bus = await createBus({
+    redisUrl: o.redisUrl,
+    prefix: o.redisPrefix,
+    redisCaFile: o.redisCa,
+    role: 'all',
+    log,
+  });
   const hub = await startHub(o, log.child({ part: 'hub' }), bus);
   const gateLog = log.child({ part: 'gate' });
   const gate = createGate({ config: gateConfig, log: gateLog, bus });

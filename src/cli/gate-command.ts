@@ -294,6 +294,7 @@ export function gateConfigFromOptions(o: GateCliOptions): GateConfig {
 interface GateCommandOptions extends GateCliOptions {
   redisUrl?: string;
   redisPrefix?: string;
+  redisCa?: string;
   logLevel: string;
 }
 
@@ -315,7 +316,13 @@ async function runGate(o: GateCommandOptions): Promise<void> {
     fail(err);
   }
   const log = createLogger({ level: o.logLevel, name: 'gate' });
-  const bus = await createBus({ redisUrl: o.redisUrl, prefix: o.redisPrefix, log });
+  const bus = await createBus({
+    redisUrl: o.redisUrl,
+    prefix: o.redisPrefix,
+    redisCaFile: o.redisCa,
+    role: 'gate',
+    log,
+  });
   const gate = createGate({ config, log, bus });
   const ports = await gate.start().catch(async (err: unknown) => {
     await bus.close().catch(() => {});
@@ -359,6 +366,12 @@ export function registerGateCommand(program: Command): void {
       new Option('--redis-prefix <prefix>', 'Redis key prefix (default gatelink:)').env(
         'REDIS_PREFIX',
       ),
+    )
+    .addOption(
+      new Option(
+        '--redis-ca <file>',
+        'PEM of a private CA that signed the Redis certificate (rediss://)',
+      ).env('REDIS_CA_FILE'),
     )
     .addOption(
       new Option('--log-level <level>', 'trace|debug|info|warn|error')

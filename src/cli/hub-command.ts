@@ -18,6 +18,7 @@ export interface HubOptions {
   dataDir: string;
   redisUrl?: string;
   redisPrefix?: string;
+  redisCa?: string;
   adminPassword?: string;
   jwtSecret?: string;
   webRoot?: string;
@@ -100,7 +101,13 @@ export function closeOnSignals(
 
 async function runHub(o: HubOptions): Promise<void> {
   const log = createLogger({ level: o.logLevel, name: 'hub' });
-  const bus = await createBus({ redisUrl: o.redisUrl, prefix: o.redisPrefix, log });
+  const bus = await createBus({
+    redisUrl: o.redisUrl,
+    prefix: o.redisPrefix,
+    redisCaFile: o.redisCa,
+    role: 'hub',
+    log,
+  });
   const hub = await startHub(o, log, bus);
   closeOnSignals(log, [hub, bus]);
 }
@@ -140,6 +147,12 @@ export function addHubOptions(cmd: Command): Command {
       new Option('--redis-prefix <prefix>', 'Redis key prefix (default gatelink:)').env(
         'REDIS_PREFIX',
       ),
+    )
+    .addOption(
+      new Option(
+        '--redis-ca <file>',
+        'PEM of a private CA that signed the Redis certificate (rediss://)',
+      ).env('REDIS_CA_FILE'),
     )
     .addOption(
       new Option(

@@ -12,6 +12,7 @@ interface LinkCommandOptions {
   listen?: { host: string; port: number };
   redis?: string;
   redisPrefix?: string;
+  redisCa?: string;
   id?: string;
   poolSize?: number;
   logLevel: string;
@@ -72,7 +73,15 @@ async function runLink(o: LinkCommandOptions, cmd: Command): Promise<void> {
   }
   const log = createLogger({ level: o.logLevel, name: 'link' });
   const bus =
-    mode === 'redis' ? await createBus({ redisUrl: o.redis, prefix: o.redisPrefix, log }) : null;
+    mode === 'redis'
+      ? await createBus({
+          redisUrl: o.redis,
+          prefix: o.redisPrefix,
+          redisCaFile: o.redisCa,
+          role: 'link',
+          log,
+        })
+      : null;
   const views: ViewSource = bus
     ? createBusFollower({ bus, token: config.token, log })
     : createPushListener({ token: config.token, host: o.listen!.host, port: o.listen!.port, log });
@@ -124,6 +133,13 @@ export function registerLinkCommand(program: Command): void {
     .addOption(opt('--redis <url>', 'redis mode: follow the view in this Redis', 'REDIS_URL'))
     .addOption(
       opt('--redis-prefix <prefix>', 'Redis key prefix (default gatelink:)', 'REDIS_PREFIX'),
+    )
+    .addOption(
+      opt(
+        '--redis-ca <file>',
+        'PEM of a private CA that signed the Redis certificate (rediss://)',
+        'REDIS_CA_FILE',
+      ),
     )
     .addOption(
       opt('--id <id>', 'name of this Link among the agent’s Links (default: host name)', 'LINK_ID'),

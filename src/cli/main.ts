@@ -10,7 +10,9 @@ import { VERSION } from '../shared/version.js';
  * Accept them by rewriting `-word-word` to `--word-word`; single-letter flags are untouched.
  */
 export function normalizeArgs(args: readonly string[]): string[] {
-  return args.map((a) => (/^-[a-z][a-z0-9]*-?[a-z0-9-]+(=.*)?$/i.test(a) && a.length > 2 ? `-${a}` : a));
+  return args.map((a) =>
+    /^-[a-z][a-z0-9]*-?[a-z0-9-]+(=.*)?$/i.test(a) && a.length > 2 ? `-${a}` : a,
+  );
 }
 
 const program = new Command('gatelink')
