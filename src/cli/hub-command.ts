@@ -22,6 +22,7 @@ export interface HubOptions {
   adminPassword?: string;
   jwtSecret?: string;
   webRoot?: string;
+  trustProxy?: string;
   logLevel: string;
   genToken?: string;
   changePassword?: string;
@@ -65,6 +66,10 @@ export async function startHub(o: HubOptions, log: Logger, bus: Bus): Promise<Hu
     adminPassword: o.adminPassword,
     jwtSecret: o.jwtSecret,
     webRoot: o.webRoot ?? defaultWebRoot(),
+    trustProxy: (o.trustProxy ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
   });
   const hub = await createHub({
     config,
@@ -171,6 +176,12 @@ export function addHubOptions(cmd: Command): Command {
         '--web-root <dir>',
         'dashboard build to serve at / (default: the bundled web/dist)',
       ).env('HUB_WEB_ROOT'),
+    )
+    .addOption(
+      new Option(
+        '--trust-proxy <cidrs>',
+        'reverse proxies whose X-Forwarded-For names the client (comma-separated addresses or CIDRs)',
+      ).env('HUB_TRUST_PROXY'),
     )
     .addOption(
       new Option('--log-level <level>', 'trace|debug|info|warn|error')

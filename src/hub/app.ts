@@ -28,11 +28,13 @@ export async function buildApp({
   log,
   bodyLimit,
   webRoot,
+  trustProxy = [],
 }: {
   services: HubServices;
   log: Logger;
   bodyLimit: number;
   webRoot: string | undefined;
+  trustProxy?: readonly string[];
 }): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
     loggerInstance: log as FastifyBaseLogger,
@@ -40,6 +42,7 @@ export async function buildApp({
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit,
     return503OnClosing: true,
+    ...(trustProxy.length > 0 ? { trustProxy: [...trustProxy] } : {}),
   });
 
   // JSON only: text/plain and everything else answer 415. An empty JSON body counts as no body,

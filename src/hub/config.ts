@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { HubErrors } from './errors.js';
 
@@ -29,6 +30,11 @@ export interface HubConfig {
   readonly jwtSecret: string | undefined;
   /** Largest accepted request body in bytes; default 1 MiB. */
   readonly bodyLimit: number;
+  /**
+   * Reverse proxies (addresses or CIDRs) whose `X-Forwarded-For` names the client, so failed-login
+   * throttling counts per real address behind them; default none (the TCP peer is the client).
+   */
+  readonly trustProxy: readonly string[];
 }
 
 /** What callers may pass: every field optional. */
@@ -50,6 +56,18 @@ export function resolveHubConfig(input: HubConfigInput = {}): HubConfig {
   if (input.jwtSecret !== undefined && input.jwtSecret.length < 16) {
     throw HubErrors.HUB_ERR_CONFIG('the JWT secret must be at least 16 characters');
   }
+  for (const entry of input.trustProxy ?? []) {
+    const [address, bits, extra] = entry.split('/');
+    const family = isIP(address ?? '');
+    const maxBits = family === 6 ? 128 : 32;
+    if (
+      !family ||
+      extra !== undefined ||
+      (bits !== undefined && !(/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits))
+    ) {
+      throw HubErrors.HUB_ERR_CONFIG(`trusted proxy must be an IP address or CIDR, got "${entry}"`);
+    }
+  }
   const loginLimits = Object.freeze({
     maxFailures: input.loginLimits?.maxFailures ?? 10,
     windowMs: input.loginLimits?.windowMs ?? 15 * 60_000,
@@ -64,5 +82,6 @@ export function resolveHubConfig(input: HubConfigInput = {}): HubConfig {
     loginLimits,
     jwtSecret: input.jwtSecret || undefined,
     bodyLimit: input.bodyLimit ?? 1024 * 1024,
+    trustProxy: Object.freeze([...(input.trustProxy ?? [])]),
   });
 }

@@ -88,6 +88,7 @@ export async function createHub({
       services: { db, auth, routes, agents, runtime: rt },
       log,
       bodyLimit: config.bodyLimit,
+      trustProxy: config.trustProxy,
       webRoot: config.webRoot,
     });
     await rt.start();
