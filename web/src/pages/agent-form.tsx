@@ -1,10 +1,13 @@
 /** Create an agent or change its name, mode and push URL. */
-import { useState, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
 import { api } from '../api/client.js';
 import type { Agent, AgentMode } from '../api/types.js';
 import { Dialog } from '../components/dialog.js';
 import { ErrorNote, TextField } from '../components/field.js';
+import { FormActions } from '../components/form-actions.js';
 import { fieldError, formError } from '../components/form-error.js';
+import { bindDraft } from '../lib/bind-draft.js';
+import { useAction } from '../lib/use-action.js';
 import { useDraft } from '../lib/use-draft.js';
 
 const FIELDS = ['name', 'mode', 'push_url'] as const;
@@ -31,13 +34,11 @@ export function AgentForm({ agent, onSaved, onClose }: AgentFormProps) {
       push_url: agent?.push_url ?? '',
     }),
   );
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(undefined);
+  const { busy, error, run } = useAction();
+  const field = bindDraft(draft, patch, error);
 
   async function submit(e: FormEvent): Promise<void> {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
     const body = {
       name: draft.name.trim(),
       mode: draft.mode,
@@ -47,17 +48,13 @@ export function AgentForm({ agent, onSaved, onClose }: AgentFormProps) {
           ? { push_url: null }
           : {}),
     };
-    try {
+    await run(async () => {
       const saved = agent
         ? await api<Agent>('PUT', `/agents/${agent.ID}`, body)
         : await api<Agent>('POST', '/agents', body);
       clearDraft();
       onSaved(saved, !agent);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   function close(): void {
@@ -71,11 +68,8 @@ export function AgentForm({ agent, onSaved, onClose }: AgentFormProps) {
       <form className="dialog__body" onSubmit={(e) => void submit(e)} noValidate>
         <TextField
           label="Name"
-          name="name"
+          {...field('name')}
           placeholder="Dedicated server 01"
-          value={draft.name}
-          onChange={(e) => patch({ name: e.target.value })}
-          error={fieldError(error, 'name')}
           data-autofocus
         />
         <fieldset className={`field${modeError ? ' field--invalid' : ''}`}>
@@ -114,16 +108,13 @@ export function AgentForm({ agent, onSaved, onClose }: AgentFormProps) {
         {draft.mode === 'push' && (
           <TextField
             label="Push URL"
-            name="push_url"
+            {...field('push_url')}
             type="url"
             inputMode="url"
             placeholder="http://10.0.0.5:9000"
             hint="Where the Hub reaches the Link’s listener."
             autoCapitalize="none"
             spellCheck={false}
-            value={draft.push_url}
-            onChange={(e) => patch({ push_url: e.target.value })}
-            error={fieldError(error, 'push_url')}
           />
         )}
         <ErrorNote>
@@ -132,14 +123,11 @@ export function AgentForm({ agent, onSaved, onClose }: AgentFormProps) {
             draft.mode === 'push' ? FIELDS : FIELDS.filter((f) => f !== 'push_url'),
           )}
         </ErrorNote>
-        <div className="actions">
-          <button type="button" className="btn" onClick={close}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn--primary" disabled={busy}>
-            {busy ? 'Saving…' : agent ? 'Save agent' : 'Create agent'}
-          </button>
-        </div>
+        <FormActions
+          busy={busy}
+          submitLabel={agent ? 'Save agent' : 'Create agent'}
+          onCancel={close}
+        />
       </form>
     </Dialog>
   );

@@ -3,12 +3,16 @@ import { useEffect, useMemo, useState } from 'react';
 import { ApiError, api, errorMessage } from '../api/client.js';
 import type { Agent, Route } from '../api/types.js';
 import { Empty, PageHead, Skeleton, StatusBadge } from '../components/bits.js';
-import { ConfirmDialog, Dialog } from '../components/dialog.js';
+import { ConfirmDialog } from '../components/dialog.js';
+import { DoneDialog } from '../components/done-dialog.js';
 import { ErrorNote } from '../components/field.js';
+import { LoadError } from '../components/load-error.js';
 import { CommandBox, Secret } from '../components/secret.js';
 import { notify } from '../components/toast.js';
 import { formatRelative } from '../lib/format.js';
 import { Link, setQuery, useLocation } from '../lib/router.js';
+import { upsertById } from '../lib/upsert.js';
+import { useAction } from '../lib/use-action.js';
 import { usePoll } from '../lib/use-poll.js';
 import { AgentForm } from './agent-form.js';
 import { linkCommand } from './link-command.js';
@@ -30,11 +34,10 @@ export function AgentsPage() {
   const agents = usePoll(() => api<Agent[]>('GET', '/agents'), 5000);
   const routes = usePoll(() => api<Route[]>('GET', '/routes'), 15000);
   const [pending, setPending] = useState<Pending | undefined>(undefined);
-  const [busy, setBusy] = useState(false);
+  const dialogAction = useAction();
   const [actionError, setActionError] = useState<{ id: number; text: string } | undefined>(
     undefined,
   );
-  const [dialogError, setDialogError] = useState<string | undefined>(undefined);
 
   const routeCount = useMemo(() => {
     const m = new Map<number, number>();
@@ -56,16 +59,11 @@ export function AgentsPage() {
   const formOpen = editing === 'new' || editAgent !== undefined;
 
   function replace(saved: Agent): void {
-    agents.setData((list) => {
-      if (!list) return list;
-      return list.some((a) => a.ID === saved.ID)
-        ? list.map((a) => (a.ID === saved.ID ? saved : a))
-        : [...list, saved];
-    });
+    agents.setData((list) => upsertById(list, saved));
   }
 
   function open(p: Pending): void {
-    setDialogError(undefined);
+    dialogAction.reset();
     setPending(p);
   }
 
@@ -81,35 +79,32 @@ export function AgentsPage() {
 
   async function confirm(): Promise<void> {
     if (!pending || pending.kind === 'token') return;
-    setBusy(true);
-    setDialogError(undefined);
     const { agent } = pending;
-    try {
-      if (pending.kind === 'rotate') {
-        const saved = await api<Agent>('POST', `/agents/${agent.ID}/reset-token`);
-        replace(saved);
-        setPending({ kind: 'token', agent: saved, title: 'New token' });
-      } else {
-        await api('DELETE', `/agents/${agent.ID}${pending.cascade ? '?cascade=true' : ''}`);
-        agents.setData((list) => list?.filter((a) => a.ID !== agent.ID));
-        if (pending.cascade) routes.setData((list) => list?.filter((r) => r.agent_id !== agent.ID));
-        notify(`Agent ${agent.name} deleted`);
-        setPending(undefined);
+    await dialogAction.run(async () => {
+      try {
+        if (pending.kind === 'rotate') {
+          const saved = await api<Agent>('POST', `/agents/${agent.ID}/reset-token`);
+          replace(saved);
+          setPending({ kind: 'token', agent: saved, title: 'New token' });
+        } else {
+          await api('DELETE', `/agents/${agent.ID}${pending.cascade ? '?cascade=true' : ''}`);
+          agents.setData((list) => list?.filter((a) => a.ID !== agent.ID));
+          if (pending.cascade)
+            routes.setData((list) => list?.filter((r) => r.agent_id !== agent.ID));
+          notify(`Agent ${agent.name} deleted`);
+          setPending(undefined);
+        }
+      } catch (err) {
+        // Routes still use the agent: the same dialog now offers to delete them with it.
+        if (
+          pending.kind === 'delete' &&
+          err instanceof ApiError &&
+          err.code === 'HUB_ERR_AGENT_IN_USE'
+        )
+          setPending({ ...pending, cascade: true });
+        throw err;
       }
-    } catch (err) {
-      if (
-        pending.kind === 'delete' &&
-        err instanceof ApiError &&
-        err.code === 'HUB_ERR_AGENT_IN_USE'
-      ) {
-        setPending({ ...pending, cascade: true });
-        setDialogError(err.message);
-      } else {
-        setDialogError(errorMessage(err));
-      }
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -123,9 +118,7 @@ export function AgentsPage() {
           New agent
         </button>
       </PageHead>
-      {agents.error !== undefined && (
-        <ErrorNote>Could not load agents: {errorMessage(agents.error)}</ErrorNote>
-      )}
+      <LoadError what="agents" error={agents.error} />
       <div className="cards">
         {agents.data === undefined &&
           Array.from({ length: 2 }, (_, i) => (
@@ -249,8 +242,8 @@ export function AgentsPage() {
           title="Rotate token?"
           confirmLabel="Rotate token"
           danger
-          busy={busy}
-          error={dialogError}
+          busy={dialogAction.busy}
+          error={dialogAction.message}
           onConfirm={() => void confirm()}
           onClose={() => setPending(undefined)}
         >
@@ -267,8 +260,8 @@ export function AgentsPage() {
             pending.cascade ? cascadeLabel(routeCount.get(pending.agent.ID)) : 'Delete agent'
           }
           danger
-          busy={busy}
-          error={dialogError}
+          busy={dialogAction.busy}
+          error={dialogAction.message}
           onConfirm={() => void confirm()}
           onClose={() => setPending(undefined)}
         >
@@ -280,26 +273,14 @@ export function AgentsPage() {
         </ConfirmDialog>
       )}
       {pending?.kind === 'token' && (
-        <Dialog title={pending.title} onClose={() => setPending(undefined)}>
-          <div className="dialog__body">
-            <p>
-              Start the Link on the server next to the game servers with this command. The token is
-              its password: keep it secret.
-            </p>
-            <Secret label={`Token of ${pending.agent.name}`} value={pending.agent.token} revealed />
-            <CommandBox label="Start the Link" command={linkCommand(pending.agent)} />
-            <div className="actions">
-              <button
-                type="button"
-                className="btn btn--primary"
-                onClick={() => setPending(undefined)}
-                data-autofocus
-              >
-                Done
-              </button>
-            </div>
-          </div>
-        </Dialog>
+        <DoneDialog title={pending.title} onClose={() => setPending(undefined)}>
+          <p>
+            Start the Link on the server next to the game servers with this command. The token is
+            its password: keep it secret.
+          </p>
+          <Secret label={`Token of ${pending.agent.name}`} value={pending.agent.token} revealed />
+          <CommandBox label="Start the Link" command={linkCommand(pending.agent)} />
+        </DoneDialog>
       )}
     </section>
   );

@@ -1,10 +1,23 @@
 /** Gates: presence, region, version, addresses and live load. */
-import { api, errorMessage } from '../api/client.js';
+import { api } from '../api/client.js';
 import type { Gate } from '../api/types.js';
-import { Empty, PageHead, Skeleton, StatusBadge } from '../components/bits.js';
-import { ErrorNote } from '../components/field.js';
+import { Empty, PageHead, StatusBadge } from '../components/bits.js';
+import { LoadError } from '../components/load-error.js';
+import { NumCell, SkeletonRows, TableHead, type Column } from '../components/table-parts.js';
 import { formatDateTime, formatNumber, formatRelative } from '../lib/format.js';
 import { usePoll } from '../lib/use-poll.js';
+
+const GATE_COLUMNS: readonly Column[] = [
+  'Gate',
+  'Status',
+  'Region',
+  'Version',
+  'Players address',
+  'Tunnel address',
+  'Last seen',
+  { label: 'Live', num: true },
+  { label: 'Sessions', num: true },
+];
 
 /** The gates page, refreshed every 5 s. */
 export function GatesPage() {
@@ -12,37 +25,12 @@ export function GatesPage() {
   return (
     <section>
       <PageHead title="Gates" />
-      {gates.error !== undefined && (
-        <ErrorNote>Could not load gates: {errorMessage(gates.error)}</ErrorNote>
-      )}
+      <LoadError what="gates" error={gates.error} />
       <div className="panel panel--flush">
         <table className="table table--cards">
-          <thead>
-            <tr>
-              <th scope="col">Gate</th>
-              <th scope="col">Status</th>
-              <th scope="col">Region</th>
-              <th scope="col">Version</th>
-              <th scope="col">Players address</th>
-              <th scope="col">Tunnel address</th>
-              <th scope="col">Last seen</th>
-              <th scope="col" className="num">
-                Live
-              </th>
-              <th scope="col" className="num">
-                Sessions
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={GATE_COLUMNS} />
           <tbody>
-            {gates.data === undefined &&
-              Array.from({ length: 3 }, (_, i) => (
-                <tr key={i} className="row-skeleton">
-                  <td colSpan={9}>
-                    <Skeleton />
-                  </td>
-                </tr>
-              ))}
+            {gates.data === undefined && <SkeletonRows rows={3} columns={GATE_COLUMNS.length} />}
             {gates.data?.map((g) => (
               <tr key={g.ID}>
                 <th scope="row" data-label="Gate" className="strong">
@@ -71,12 +59,8 @@ export function GatesPage() {
                 <td data-label="Last seen" title={formatDateTime(g.last_seen)}>
                   {formatRelative(g.last_seen)}
                 </td>
-                <td data-label="Live" className="num">
-                  {formatNumber(g.connections)}
-                </td>
-                <td data-label="Sessions" className="num">
-                  {formatNumber(g.sessions)}
-                </td>
+                <NumCell label="Live">{formatNumber(g.connections)}</NumCell>
+                <NumCell label="Sessions">{formatNumber(g.sessions)}</NumCell>
               </tr>
             ))}
           </tbody>

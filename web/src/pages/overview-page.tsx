@@ -1,9 +1,10 @@
 /** Network at a glance: counts, live traffic and the last hour of history. */
 import { useMemo } from 'react';
-import { api, errorMessage } from '../api/client.js';
+import { api } from '../api/client.js';
 import type { Stats } from '../api/types.js';
 import { PageHead, Skeleton } from '../components/bits.js';
-import { ErrorNote } from '../components/field.js';
+import { LoadError } from '../components/load-error.js';
+import { NumCell, TableHead } from '../components/table-parts.js';
 import { TimeChart } from '../components/time-chart.js';
 import { formatBytes, formatNumber, formatRate } from '../lib/format.js';
 import { Link } from '../lib/router.js';
@@ -84,9 +85,7 @@ export function OverviewPage() {
           Updates every {POLL_MS / 1000} s
         </span>
       </PageHead>
-      {stats.error !== undefined && (
-        <ErrorNote>Could not load statistics: {errorMessage(stats.error)}</ErrorNote>
-      )}
+      <LoadError what="statistics" error={stats.error} />
       <div className="stats">
         <Card
           label="Gates online"
@@ -156,39 +155,23 @@ export function OverviewPage() {
           <p className="muted">No traffic yet.</p>
         ) : (
           <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Domain</th>
-                <th scope="col" className="num">
-                  Live
-                </th>
-                <th scope="col" className="num">
-                  Connections
-                </th>
-                <th scope="col" className="num">
-                  In
-                </th>
-                <th scope="col" className="num">
-                  Out
-                </th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[
+                'Domain',
+                { label: 'Live', num: true },
+                { label: 'Connections', num: true },
+                { label: 'In', num: true },
+                { label: 'Out', num: true },
+              ]}
+            />
             <tbody>
               {topRoutes.map((r) => (
                 <tr key={r.route_id}>
                   <td data-label="Domain">{r.domain}</td>
-                  <td data-label="Live" className="num">
-                    {formatNumber(r.active)}
-                  </td>
-                  <td data-label="Connections" className="num">
-                    {formatNumber(r.connections)}
-                  </td>
-                  <td data-label="In" className="num">
-                    {formatBytes(r.bytes_in)}
-                  </td>
-                  <td data-label="Out" className="num">
-                    {formatBytes(r.bytes_out)}
-                  </td>
+                  <NumCell label="Live">{formatNumber(r.active)}</NumCell>
+                  <NumCell label="Connections">{formatNumber(r.connections)}</NumCell>
+                  <NumCell label="In">{formatBytes(r.bytes_in)}</NumCell>
+                  <NumCell label="Out">{formatBytes(r.bytes_out)}</NumCell>
                 </tr>
               ))}
             </tbody>

@@ -1,10 +1,13 @@
 /** Create or edit a route; API validation errors land on the field they name. */
-import { useState, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
 import { api } from '../api/client.js';
 import type { Agent, Route, RouteInput } from '../api/types.js';
 import { Dialog } from '../components/dialog.js';
 import { ErrorNote, SelectField, TextField } from '../components/field.js';
+import { FormActions } from '../components/form-actions.js';
 import { fieldError, formError } from '../components/form-error.js';
+import { bindDraft } from '../lib/bind-draft.js';
+import { useAction } from '../lib/use-action.js';
 import { useDraft } from '../lib/use-draft.js';
 
 const FIELDS = ['domain', 'target_ip', 'target_port', 'agent_id', 'proxy_protocol'] as const;
@@ -60,24 +63,19 @@ export function RouteForm({ route, agents, onSaved, onClose }: RouteFormProps) {
     `gatelink.route-draft:${route?.ID ?? 'new'}`,
     () => toDraft(route, agents),
   );
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(undefined);
+  const { busy, error, run } = useAction();
+  const field = bindDraft(draft, patch, error);
+  const proxyError = fieldError(error, 'proxy_protocol');
 
   async function submit(e: FormEvent): Promise<void> {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       const saved = route
         ? await api<Route>('PUT', `/routes/${route.ID}`, toInput(draft))
         : await api<Route>('POST', '/routes', toInput(draft));
       clearDraft();
       onSaved(saved);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   function close(): void {
@@ -90,42 +88,30 @@ export function RouteForm({ route, agents, onSaved, onClose }: RouteFormProps) {
       <form className="dialog__body form-grid" onSubmit={(e) => void submit(e)} noValidate>
         <TextField
           label="Domain"
-          name="domain"
+          {...field('domain')}
           placeholder="play.example.com"
           hint="A hostname, or *.example.com for every subdomain."
           autoCapitalize="none"
           spellCheck={false}
-          value={draft.domain}
-          onChange={(e) => patch({ domain: e.target.value })}
-          error={fieldError(error, 'domain')}
           data-autofocus
           wide
         />
         <TextField
           label="Target address"
-          name="target_ip"
+          {...field('target_ip')}
           hint="IP or hostname, as seen from the Link."
           autoCapitalize="none"
           spellCheck={false}
-          value={draft.target_ip}
-          onChange={(e) => patch({ target_ip: e.target.value })}
-          error={fieldError(error, 'target_ip')}
         />
         <TextField
           label="Target port"
-          name="target_port"
+          {...field('target_port')}
           inputMode="numeric"
           hint="1–65535"
-          value={draft.target_port}
-          onChange={(e) => patch({ target_port: e.target.value })}
-          error={fieldError(error, 'target_port')}
         />
         <SelectField
           label="Agent"
-          name="agent_id"
-          value={draft.agent_id}
-          onChange={(e) => patch({ agent_id: e.target.value })}
-          error={fieldError(error, 'agent_id')}
+          {...field('agent_id')}
           hint={
             agents.length === 0 ? 'Create an agent first.' : 'The Link that reaches the target.'
           }
@@ -137,9 +123,7 @@ export function RouteForm({ route, agents, onSaved, onClose }: RouteFormProps) {
             </option>
           ))}
         </SelectField>
-        <div
-          className={`field field--check${fieldError(error, 'proxy_protocol') ? ' field--invalid' : ''}`}
-        >
+        <div className={`field field--check${proxyError ? ' field--invalid' : ''}`}>
           <label>
             <input
               type="checkbox"
@@ -152,23 +136,21 @@ export function RouteForm({ route, agents, onSaved, onClose }: RouteFormProps) {
           <p className="field__hint">
             The backend learns the player’s real address (Paper, Velocity, BungeeCord).
           </p>
-          {fieldError(error, 'proxy_protocol') && (
+          {proxyError && (
             <p className="field__error" role="alert">
-              {fieldError(error, 'proxy_protocol')}
+              {proxyError}
             </p>
           )}
         </div>
         <div className="span-2">
           <ErrorNote>{formError(error, FIELDS)}</ErrorNote>
         </div>
-        <div className="actions span-2">
-          <button type="button" className="btn" onClick={close}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn--primary" disabled={busy}>
-            {busy ? 'Saving…' : route ? 'Save route' : 'Create route'}
-          </button>
-        </div>
+        <FormActions
+          busy={busy}
+          submitLabel={route ? 'Save route' : 'Create route'}
+          onCancel={close}
+          className="span-2"
+        />
       </form>
     </Dialog>
   );

@@ -4,10 +4,13 @@ import { api, errorMessage } from '../api/client.js';
 import type { Agent, Route } from '../api/types.js';
 import { Empty, PageHead, Skeleton, StatusBadge } from '../components/bits.js';
 import { ConfirmDialog } from '../components/dialog.js';
-import { ErrorNote } from '../components/field.js';
+import { LoadError } from '../components/load-error.js';
 import { Pager } from '../components/pager.js';
+import { SkeletonRows, TableHead } from '../components/table-parts.js';
 import { notify } from '../components/toast.js';
 import { Link, setQuery, useLocation } from '../lib/router.js';
+import { upsertById } from '../lib/upsert.js';
+import { useAction } from '../lib/use-action.js';
 import { usePoll } from '../lib/use-poll.js';
 import { RouteForm } from './route-form.js';
 
@@ -34,8 +37,7 @@ export function RoutesPage() {
   useEffect(() => setSearch(q), [q]);
   const deferred = useDeferredValue(search);
   const [deleting, setDeleting] = useState<Route | undefined>(undefined);
-  const [deleteBusy, setDeleteBusy] = useState(false);
-  const [deleteError, setDeleteError] = useState<string | undefined>(undefined);
+  const removal = useAction();
 
   const agentById = useMemo(
     () => new Map((agents.data ?? []).map((a) => [a.ID, a])),
@@ -66,18 +68,12 @@ export function RoutesPage() {
 
   async function confirmDelete(): Promise<void> {
     if (!deleting) return;
-    setDeleteBusy(true);
-    setDeleteError(undefined);
-    try {
+    await removal.run(async () => {
       await api('DELETE', `/routes/${deleting.ID}`);
       routes.setData((list) => list?.filter((r) => r.ID !== deleting.ID));
       notify(`Route ${deleting.domain} deleted`);
       setDeleting(undefined);
-    } catch (err) {
-      setDeleteError(errorMessage(err));
-    } finally {
-      setDeleteBusy(false);
-    }
+    });
   }
 
   const loading = routes.data === undefined;
@@ -116,31 +112,12 @@ export function RoutesPage() {
           </span>
         )}
       </div>
-      {routes.error !== undefined && (
-        <ErrorNote>Could not load routes: {errorMessage(routes.error)}</ErrorNote>
-      )}
+      <LoadError what="routes" error={routes.error} />
       <div className="panel panel--flush">
         <table className="table table--cards">
-          <thead>
-            <tr>
-              <th scope="col">Domain</th>
-              <th scope="col">Target</th>
-              <th scope="col">Agent</th>
-              <th scope="col">PROXY v2</th>
-              <th scope="col" className="actions-col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={['Domain', 'Target', 'Agent', 'PROXY v2']} actions />
           <tbody>
-            {loading &&
-              Array.from({ length: 8 }, (_, i) => (
-                <tr key={i} className="row-skeleton">
-                  <td colSpan={5}>
-                    <Skeleton />
-                  </td>
-                </tr>
-              ))}
+            {loading && <SkeletonRows rows={8} columns={5} />}
             {rows.map((r) => {
               const agent = agentById.get(r.agent_id);
               return (
@@ -180,7 +157,7 @@ export function RoutesPage() {
                       type="button"
                       className="btn btn--small btn--danger-ghost"
                       onClick={() => {
-                        setDeleteError(undefined);
+                        removal.reset();
                         setDeleting(r);
                       }}
                       aria-label={`Delete ${r.domain}`}
@@ -217,12 +194,7 @@ export function RoutesPage() {
           agents={agents.data}
           onClose={() => setQuery({ edit: null })}
           onSaved={(saved) => {
-            routes.setData((list) => {
-              if (!list) return list;
-              return list.some((r) => r.ID === saved.ID)
-                ? list.map((r) => (r.ID === saved.ID ? saved : r))
-                : [...list, saved];
-            });
+            routes.setData((list) => upsertById(list, saved));
             notify(editRoute ? `Route ${saved.domain} saved` : `Route ${saved.domain} created`);
             setQuery({ edit: null });
           }}
@@ -233,8 +205,8 @@ export function RoutesPage() {
           title="Delete route?"
           confirmLabel="Delete route"
           danger
-          busy={deleteBusy}
-          error={deleteError}
+          busy={removal.busy}
+          error={removal.message}
           onConfirm={() => void confirmDelete()}
           onClose={() => setDeleting(undefined)}
         >

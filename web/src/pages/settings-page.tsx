@@ -2,14 +2,18 @@
 import { useState, type FormEvent } from 'react';
 import { api, errorMessage } from '../api/client.js';
 import type { ApiToken } from '../api/types.js';
-import { Empty, PageHead, Skeleton } from '../components/bits.js';
-import { ConfirmDialog, Dialog } from '../components/dialog.js';
+import { Empty, PageHead } from '../components/bits.js';
+import { ConfirmDialog } from '../components/dialog.js';
+import { DoneDialog } from '../components/done-dialog.js';
 import { ErrorNote, TextField } from '../components/field.js';
 import { fieldError, formError } from '../components/form-error.js';
+import { LoadError } from '../components/load-error.js';
 import { Secret } from '../components/secret.js';
+import { SkeletonRows, TableHead } from '../components/table-parts.js';
 import { notify } from '../components/toast.js';
 import { formatDateTime, formatRelative } from '../lib/format.js';
 import { useSession } from '../lib/session.js';
+import { useAction } from '../lib/use-action.js';
 import { usePoll } from '../lib/use-poll.js';
 
 /** Changing credentials ends every session; sign straight back in with the new ones. */
@@ -18,21 +22,19 @@ function CredentialsForm() {
   const [user, setUser] = useState('');
   const [password, setPassword] = useState('');
   const [repeat, setRepeat] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(undefined);
+  const { busy, error, run, reset } = useAction();
   const [mismatch, setMismatch] = useState(false);
 
   async function submit(e: FormEvent): Promise<void> {
     e.preventDefault();
-    setError(undefined);
+    reset();
     if (password !== repeat) {
       setMismatch(true);
       return;
     }
     setMismatch(false);
-    setBusy(true);
     const newUser = user.trim() || me?.username || '';
-    try {
+    await run(async () => {
       await api('POST', '/change-credentials', { new_user: newUser, new_password: password });
       await login(newUser, password);
       await refreshMe();
@@ -40,11 +42,7 @@ function CredentialsForm() {
       setPassword('');
       setRepeat('');
       notify('Credentials changed');
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -105,17 +103,16 @@ function CredentialsForm() {
 function TokensPanel() {
   const tokens = usePoll(() => api<ApiToken[]>('GET', '/tokens'), 0);
   const [label, setLabel] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(undefined);
+  const creation = useAction();
+  const revocation = useAction();
+  // One request at a time from this panel: either one disables both buttons.
+  const busy = creation.busy || revocation.busy;
   const [created, setCreated] = useState<(ApiToken & { token: string }) | undefined>(undefined);
   const [revoking, setRevoking] = useState<ApiToken | undefined>(undefined);
-  const [revokeError, setRevokeError] = useState<string | undefined>(undefined);
 
   async function create(e: FormEvent): Promise<void> {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
+    await creation.run(async () => {
       const t = await api<ApiToken & { token: string }>(
         'POST',
         '/tokens',
@@ -125,27 +122,17 @@ function TokensPanel() {
       tokens.setData((list) => [...(list ?? []), listed]);
       setCreated(t);
       setLabel('');
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   async function revoke(): Promise<void> {
     if (!revoking) return;
-    setBusy(true);
-    setRevokeError(undefined);
-    try {
+    await revocation.run(async () => {
       await api('DELETE', `/tokens/${revoking.ID}`);
       tokens.setData((list) => list?.filter((t) => t.ID !== revoking.ID));
       notify(`Token ${revoking.label ?? `#${revoking.ID}`} revoked`);
       setRevoking(undefined);
-    } catch (err) {
-      setRevokeError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -162,37 +149,18 @@ function TokensPanel() {
           placeholder="whmcs"
           value={label}
           onChange={(e) => setLabel(e.target.value)}
-          error={fieldError(error, 'label')}
+          error={fieldError(creation.error, 'label')}
         />
         <button type="submit" className="btn btn--primary" disabled={busy}>
           Create token
         </button>
       </form>
-      <ErrorNote>{formError(error, ['label'])}</ErrorNote>
-      {tokens.error !== undefined && (
-        <ErrorNote>Could not load tokens: {errorMessage(tokens.error)}</ErrorNote>
-      )}
+      <ErrorNote>{formError(creation.error, ['label'])}</ErrorNote>
+      <LoadError what="tokens" error={tokens.error} />
       <table className="table table--cards">
-        <thead>
-          <tr>
-            <th scope="col">Label</th>
-            <th scope="col">User</th>
-            <th scope="col">Created</th>
-            <th scope="col">Expires</th>
-            <th scope="col">Last used</th>
-            <th scope="col" className="actions-col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
+        <TableHead columns={['Label', 'User', 'Created', 'Expires', 'Last used']} actions />
         <tbody>
-          {tokens.data === undefined && (
-            <tr className="row-skeleton">
-              <td colSpan={6}>
-                <Skeleton />
-              </td>
-            </tr>
-          )}
+          {tokens.data === undefined && <SkeletonRows rows={1} columns={6} />}
           {tokens.data?.map((t) => (
             <tr key={t.ID}>
               <td data-label="Label" className="strong">
@@ -213,7 +181,7 @@ function TokensPanel() {
                   type="button"
                   className="btn btn--small btn--danger-ghost"
                   onClick={() => {
-                    setRevokeError(undefined);
+                    revocation.reset();
                     setRevoking(t);
                   }}
                   aria-label={`Revoke ${t.label ?? `token ${t.ID}`}`}
@@ -227,26 +195,14 @@ function TokensPanel() {
       </table>
       {tokens.data?.length === 0 && <Empty>No API tokens.</Empty>}
       {created && (
-        <Dialog title="API token created" onClose={() => setCreated(undefined)}>
-          <div className="dialog__body">
-            <p>Copy it now: the Hub shows this token only once.</p>
-            <Secret
-              label={`API token ${created.label ?? ''}`.trim()}
-              value={created.token}
-              revealed
-            />
-            <div className="actions">
-              <button
-                type="button"
-                className="btn btn--primary"
-                onClick={() => setCreated(undefined)}
-                data-autofocus
-              >
-                Done
-              </button>
-            </div>
-          </div>
-        </Dialog>
+        <DoneDialog title="API token created" onClose={() => setCreated(undefined)}>
+          <p>Copy it now: the Hub shows this token only once.</p>
+          <Secret
+            label={`API token ${created.label ?? ''}`.trim()}
+            value={created.token}
+            revealed
+          />
+        </DoneDialog>
       )}
       {revoking && (
         <ConfirmDialog
@@ -254,7 +210,7 @@ function TokensPanel() {
           confirmLabel="Revoke token"
           danger
           busy={busy}
-          error={revokeError}
+          error={revocation.message}
           onConfirm={() => void revoke()}
           onClose={() => setRevoking(undefined)}
         >
