@@ -26,7 +26,7 @@ export function routesApi({ routes }: HubServices): FastifyPluginAsyncTypebox {
         const { version, body } = await routes.listJson(request.principal?.configVersion);
         const etag = `W/"config-${version}"`;
         void reply.header('etag', etag).header('cache-control', 'no-cache');
-        if (request.headers['if-none-match'] === etag) return reply.code(304).send(null);
+        if (request.headers['if-none-match'] === etag) return reply.code(304).send();
         const bytes: unknown = body;
         return reply.type('application/json; charset=utf-8').send(bytes as never);
       },
