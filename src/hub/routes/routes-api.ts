@@ -26,7 +26,9 @@ export function routesApi({ routes }: HubServices): FastifyPluginAsyncTypebox {
         const { version, body } = await routes.listJson(request.principal?.configVersion);
         const etag = `W/"config-${version}"`;
         void reply.header('etag', etag).header('cache-control', 'no-cache');
-        if (request.headers['if-none-match'] === etag) return reply.code(304).send();
+        // A 304 has no body at all: not even the `null` its schema documents.
+        if (request.headers['if-none-match'] === etag)
+          return reply.code(304).send(undefined as never);
         const bytes: unknown = body;
         return reply.type('application/json; charset=utf-8').send(bytes as never);
       },
