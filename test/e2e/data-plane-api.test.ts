@@ -3,23 +3,16 @@
  * presence, traffic statistics and the Link events in the log.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AgentJson, LogJson } from './support/hub-api.js';
+import { localRoute, type AgentJson, type LogJson } from './support/hub-api.js';
 import { startSystem, type AgentWithLink, type System } from './support/in-process.js';
 import {
   connectPlayer,
   mcPing,
-  startMinecraftBackend,
-  textOf,
+  waitForMotd,
   within,
   type MinecraftBackend,
 } from './support/minecraft.js';
-import {
-  closedPort,
-  handshake,
-  loginStart,
-  rawConnect,
-  startBlobBackend,
-} from './support/raw-tcp.js';
+import { closedPort, loginBytes, rawConnect, startBlobBackend } from './support/raw-tcp.js';
 import { waitFor } from './support/wait.js';
 
 let system: System;
@@ -28,27 +21,14 @@ let main: AgentWithLink;
 
 beforeAll(async () => {
   system = await startSystem({ tunnelTls: true });
-  backend = await startMinecraftBackend('Backend MOTD xyz');
-  system.cleanup.add('backend', () => backend.close());
+  backend = await system.startBackend('Backend MOTD xyz');
   main = await system.addAgentWithLink('Main Server 01');
-  await system.api.createRoute({
-    domain: 'play.example.test',
-    target_ip: '127.0.0.1',
-    target_port: backend.port,
-    agent_id: main.agent.ID,
+  await system.api.createRoute(localRoute('play.example.test', backend.port, main.agent.ID));
+  await system.api.createRoute(localRoute('down.example.test', await closedPort(), main.agent.ID));
+  await waitForMotd('play.example.test', system.playerPort, 'Backend MOTD xyz', {
+    timeoutMs: 8000,
+    what: 'the first route to serve',
   });
-  await system.api.createRoute({
-    domain: 'down.example.test',
-    target_ip: '127.0.0.1',
-    target_port: await closedPort(),
-    agent_id: main.agent.ID,
-  });
-  await waitFor(
-    async () =>
-      textOf((await mcPing('play.example.test', system.playerPort)).description) ===
-      'Backend MOTD xyz',
-    { timeoutMs: 8000, what: 'the first route to serve' },
-  );
 }, 40_000);
 
 afterAll(async () => {
@@ -138,16 +118,10 @@ describe('what the Hub API reports about the data plane', () => {
   it('counts player-to-server and server-to-player bytes exactly, in their own directions', async () => {
     const blob = await startBlobBackend(200_000);
     system.cleanup.add('blob backend', () => blob.close());
-    const route = await system.api.createRoute({
-      domain: 'blob.example.test',
-      target_ip: '127.0.0.1',
-      target_port: blob.port,
-      agent_id: main.agent.ID,
-    });
-    const sent = Buffer.concat([
-      handshake('blob.example.test', { nextState: 2 }),
-      loginStart('Counted'),
-    ]);
+    const route = await system.api.createRoute(
+      localRoute('blob.example.test', blob.port, main.agent.ID),
+    );
+    const sent = loginBytes('blob.example.test', 'Counted');
     await waitFor(
       async () => {
         const client = await rawConnect(system.playerPort, [sent]);

@@ -3,6 +3,7 @@
  * when one goes away. Each Link dials the target its own view names, which tells them apart.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localRoute } from './support/hub-api.js';
 import {
   startPushLink,
   startSystem,
@@ -10,12 +11,7 @@ import {
   type StartedLink,
   type System,
 } from './support/in-process.js';
-import {
-  mcPing,
-  startMinecraftBackend,
-  textOf,
-  type MinecraftBackend,
-} from './support/minecraft.js';
+import { motdOf, waitForMotd, type MinecraftBackend } from './support/minecraft.js';
 import { postPush, signedHeaders } from './support/push.js';
 import { waitFor } from './support/wait.js';
 
@@ -27,25 +23,13 @@ let backendB: MinecraftBackend;
 
 beforeAll(async () => {
   system = await startSystem({ tunnelTls: true });
-  backendA = await startMinecraftBackend('Served by link A');
-  system.cleanup.add('backend A', () => backendA.close());
-  backendB = await startMinecraftBackend('Served by link B');
-  system.cleanup.add('backend B', () => backendB.close());
+  backendA = await system.startBackend('Served by link A');
+  backendB = await system.startBackend('Served by link B');
   first = await system.addAgentWithLink('Two Links');
-  await system.api.createRoute({
-    domain: 'play.example.test',
-    target_ip: '127.0.0.1',
-    target_port: backendA.port,
-    agent_id: first.agent.ID,
+  await system.api.createRoute(localRoute('play.example.test', backendA.port, first.agent.ID));
+  await waitForMotd('play.example.test', system.playerPort, 'Served by link A', {
+    what: 'the route through the first Link',
   });
-  await waitFor(
-    async () =>
-      textOf((await mcPing('play.example.test', system.playerPort)).description) ===
-      'Served by link A',
-    {
-      what: 'the route through the first Link',
-    },
-  );
 
   // A second host with the same token. The Hub pushes to one address per agent, so this one gets
   // the same view by hand, with its own (local) target for the route.
@@ -70,8 +54,7 @@ afterAll(async () => {
 describe('several Links of one agent', () => {
   it('spreads new players across the Links', async () => {
     const seen: string[] = [];
-    for (let i = 0; i < 10; i++)
-      seen.push(textOf((await mcPing('play.example.test', system.playerPort)).description));
+    for (let i = 0; i < 10; i++) seen.push(await motdOf('play.example.test', system.playerPort));
     const a = seen.filter((m) => m === 'Served by link A').length;
     const b = seen.filter((m) => m === 'Served by link B').length;
     expect(a + b).toBe(10);
@@ -86,9 +69,7 @@ describe('several Links of one agent', () => {
       what: 'one session left',
     });
     for (let i = 0; i < 6; i++) {
-      expect(textOf((await mcPing('play.example.test', system.playerPort)).description)).toBe(
-        'Served by link B',
-      );
+      expect(await motdOf('play.example.test', system.playerPort)).toBe('Served by link B');
     }
   });
 });

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnGatelink, type GatelinkProcess } from './support/cli-process.js';
-import { HubApi } from './support/hub-api.js';
+import { HubApi, localRoute } from './support/hub-api.js';
 import {
   connectPlayer,
   mcPing,
@@ -57,12 +57,7 @@ describe('gatelink all + gatelink link, as an operator runs them', () => {
       mode: 'push',
       push_url: `http://127.0.0.1:${linkPort}/`,
     });
-    await api.createRoute({
-      domain: 'smoke.example.test',
-      target_ip: '127.0.0.1',
-      target_port: backend.port,
-      agent_id: agent.ID,
-    });
+    await api.createRoute(localRoute('smoke.example.test', backend.port, agent.ID));
     const link = spawnGatelink([
       'link',
       '--token',

@@ -6,6 +6,7 @@ import net from 'node:net';
 import { join } from 'node:path';
 import type { Bus } from '../../src/bus/bus.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localRoute } from './support/hub-api.js';
 import {
   startGate,
   startSystem,
@@ -15,17 +16,16 @@ import {
 } from './support/in-process.js';
 import {
   connectPlayer,
-  mcPing,
-  startMinecraftBackend,
-  textOf,
+  motdOf,
+  waitForMotd,
   within,
   type MinecraftBackend,
 } from './support/minecraft.js';
 import {
-  handshake,
-  loginStart,
+  loginBytes,
   parseProxyV2,
   rawConnect,
+  relayToBackend,
   startRecordingBackend,
   type RecordingBackend,
 } from './support/raw-tcp.js';
@@ -41,8 +41,7 @@ const SECOND = { id: 'gate-e2e-2', proxyProtocolTrusted: ['127.0.0.1'] };
 
 beforeAll(async () => {
   system = await startSystem({ tunnelTls: true });
-  backend = await startMinecraftBackend('Backend MOTD xyz');
-  system.cleanup.add('backend', () => backend.close());
+  backend = await system.startBackend('Backend MOTD xyz');
   raw = await startRecordingBackend();
   system.cleanup.add('raw backend', () => raw.close());
   // Its own data directory: its own key pair and fingerprint.
@@ -50,17 +49,9 @@ beforeAll(async () => {
   system.cleanup.add('second gate', () => second.close());
   withLink = await system.addAgentWithLink('Two Gates');
   const agent_id = withLink.agent.ID;
+  await system.api.createRoute(localRoute('play.example.test', backend.port, agent_id));
   await system.api.createRoute({
-    domain: 'play.example.test',
-    target_ip: '127.0.0.1',
-    target_port: backend.port,
-    agent_id,
-  });
-  await system.api.createRoute({
-    domain: 'proxied.example.test',
-    target_ip: '127.0.0.1',
-    target_port: raw.port,
-    agent_id,
+    ...localRoute('proxied.example.test', raw.port, agent_id),
     proxy_protocol: true,
   });
 }, 40_000);
@@ -79,13 +70,9 @@ describe('a Link with several Gates', () => {
     });
     expect(await gatesOfAgent()).toEqual(['gate-e2e', 'gate-e2e-2']);
     for (const port of [system.playerPort, second.ports.playerPort]) {
-      await waitFor(
-        async () =>
-          textOf((await mcPing('play.example.test', port)).description) === 'Backend MOTD xyz',
-        {
-          what: `the route through the Gate on ${port}`,
-        },
-      );
+      await waitForMotd('play.example.test', port, 'Backend MOTD xyz', {
+        what: `the route through the Gate on ${port}`,
+      });
     }
     const gates = await system.api.ok<Array<{ ID: string; fingerprint: string; online: boolean }>>(
       'GET',
@@ -99,36 +86,28 @@ describe('a Link with several Gates', () => {
   });
 
   it('hands the backend the player address a trusted proxy in front of the Gate reported', async () => {
-    const before = raw.connections.length;
-    const sent = Buffer.concat([
-      handshake('proxied.example.test', { nextState: 2 }),
-      loginStart('Filtered'),
-    ]);
+    const sent = loginBytes('proxied.example.test', 'Filtered');
     const proxyV1 = Buffer.from(
       `PROXY TCP4 198.51.100.7 127.0.0.1 51234 ${second.ports.playerPort}\r\n`,
     );
-    const client = await rawConnect(second.ports.playerPort, [proxyV1, sent]);
-    try {
-      await waitFor(() => raw.connections.length > before, { what: 'a backend connection' });
-      const got = await raw.waitBytes(before, 28 + sent.length);
-      const header = parseProxyV2(got);
-      expect(header).toMatchObject({
-        family: 'TCP4',
-        sourceAddress: '198.51.100.7',
-        sourcePort: 51234,
-      });
-      expect(got.subarray(header.length).equals(sent)).toBe(true);
-    } finally {
-      client.socket.destroy();
-    }
+    const { got } = await relayToBackend(
+      second.ports.playerPort,
+      [proxyV1, sent],
+      raw,
+      28 + sent.length,
+    );
+    const header = parseProxyV2(got);
+    expect(header).toMatchObject({
+      family: 'TCP4',
+      sourceAddress: '198.51.100.7',
+      sourcePort: 51234,
+    });
+    expect(got.subarray(header.length).equals(sent)).toBe(true);
   });
 
   it('does not let an untrusted peer claim another address with a PROXY header', async () => {
     const before = raw.connections.length;
-    const sent = Buffer.concat([
-      handshake('proxied.example.test', { nextState: 2 }),
-      loginStart('Spoofer'),
-    ]);
+    const sent = loginBytes('proxied.example.test', 'Spoofer');
     const proxyV1 = Buffer.from(
       `PROXY TCP4 198.51.100.66 127.0.0.1 51234 ${system.playerPort}\r\n`,
     );
@@ -143,9 +122,7 @@ describe('a Link with several Gates', () => {
       timeoutMs: 8000,
       what: 'only the first Gate left',
     });
-    expect(textOf((await mcPing('play.example.test', system.playerPort)).description)).toBe(
-      'Backend MOTD xyz',
-    );
+    expect(await motdOf('play.example.test', system.playerPort)).toBe('Backend MOTD xyz');
     const gates = await system.api.ok<Array<{ ID: string; online: boolean }>>('GET', '/api/gates');
     expect(gates.find((g) => g.ID === 'gate-e2e-2')?.online).toBe(false);
   });
@@ -159,14 +136,9 @@ describe('a Link with several Gates', () => {
       timeoutMs: 8000,
       what: 'a session on the returning Gate',
     });
-    await waitFor(
-      async () =>
-        textOf((await mcPing('play.example.test', second.ports.playerPort)).description) ===
-        'Backend MOTD xyz',
-      {
-        what: 'the route through the returning Gate',
-      },
-    );
+    await waitForMotd('play.example.test', second.ports.playerPort, 'Backend MOTD xyz', {
+      what: 'the route through the returning Gate',
+    });
   });
 
   it('serves players and Links over IPv6, and tells the backend the IPv6 player address', async () => {
@@ -190,10 +162,7 @@ describe('a Link with several Gates', () => {
     });
 
     const before = raw.connections.length;
-    const sent = Buffer.concat([
-      handshake('proxied.example.test', { nextState: 2 }),
-      loginStart('Sixer'),
-    ]);
+    const sent = loginBytes('proxied.example.test', 'Sixer');
     const socket = net.connect({ host: '::1', port: v6.ports.playerPort });
     await new Promise<void>((resolve, reject) =>
       socket.once('connect', resolve).once('error', reject),
@@ -231,14 +200,9 @@ describe('a Link with several Gates', () => {
       timeoutMs: 8000,
       what: 'a session on the third Gate',
     });
-    await waitFor(
-      async () =>
-        textOf((await mcPing('play.example.test', third.ports.playerPort)).description) ===
-        'Backend MOTD xyz',
-      {
-        what: 'the route through the third Gate',
-      },
-    );
+    await waitForMotd('play.example.test', third.ports.playerPort, 'Backend MOTD xyz', {
+      what: 'the route through the third Gate',
+    });
 
     blocked = true;
     // Logins, not status pings: the Gate answers a ping for an unreachable route with the last
@@ -266,9 +230,7 @@ describe('a Link with several Gates', () => {
   it('keeps serving from the last config while the Hub is down', async () => {
     await system.hub.close();
     for (const port of [system.playerPort, second.ports.playerPort]) {
-      expect(textOf((await mcPing('play.example.test', port)).description)).toBe(
-        'Backend MOTD xyz',
-      );
+      expect(await motdOf('play.example.test', port)).toBe('Backend MOTD xyz');
     }
     const player = connectPlayer('play.example.test', system.playerPort, 'Hubless');
     try {

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTlsIdentity } from '../../src/gate/tls-identity.js';
+import { localRoute } from './support/hub-api.js';
 import {
   startPushLink,
   startSystem,
@@ -16,18 +17,11 @@ import {
   type StartedLink,
   type System,
 } from './support/in-process.js';
-import {
-  connectPlayer,
-  mcPing,
-  startMinecraftBackend,
-  textOf,
-  within,
-  type MinecraftBackend,
-} from './support/minecraft.js';
+import { connectPlayer, waitForMotd, within, type MinecraftBackend } from './support/minecraft.js';
 import { postPush, signedHeaders, startPushRecorder } from './support/push.js';
 import {
   handshake,
-  loginStart,
+  loginBytes,
   startRecordingBackend,
   type RecordingBackend,
 } from './support/raw-tcp.js';
@@ -118,10 +112,7 @@ describe('a Link facing a rogue Gate', () => {
 
   it('dials only the target of its own route, never the address the open carries', async () => {
     const channel = await waitFor(() => rogue.idleChannels()[0], { what: 'an idle data channel' });
-    const firstBytes = Buffer.concat([
-      handshake('play.example.test', { nextState: 2 }),
-      loginStart('Rogue'),
-    ]);
+    const firstBytes = loginBytes('play.example.test', 'Rogue');
     sendOpen(channel, 1, firstBytes, {
       sourceAddress: '203.0.113.9',
       sourcePort: 40000,
@@ -187,29 +178,17 @@ describe("a Link's push listener", () => {
 
   it('refuses an unsigned push with 401 and does not apply it', async () => {
     const body = decoyView();
-    const res = await postPush(link.pushUrl, body, { 'content-type': 'application/json' });
-    expect(res).toEqual({
-      status: 401,
-      body: expect.objectContaining({ code: 'LINK_ERR_PUSH_UNSIGNED' }),
-    });
-    const forged = await postPush(
-      link.pushUrl,
-      body,
-      signedHeaders('another-agent-token-xyz', body),
-    );
-    expect(forged).toEqual({
-      status: 401,
-      body: expect.objectContaining({ code: 'LINK_ERR_PUSH_BAD_SIGNATURE' }),
-    });
-    const stale = await postPush(
-      link.pushUrl,
-      body,
-      signedHeaders(TOKEN, body, Date.now() - 120_000),
-    );
-    expect(stale).toEqual({
-      status: 401,
-      body: expect.objectContaining({ code: 'LINK_ERR_PUSH_STALE' }),
-    });
+    const refused: Array<[headers: Record<string, string>, code: string]> = [
+      [{ 'content-type': 'application/json' }, 'LINK_ERR_PUSH_UNSIGNED'],
+      [signedHeaders('another-agent-token-xyz', body), 'LINK_ERR_PUSH_BAD_SIGNATURE'],
+      [signedHeaders(TOKEN, body, Date.now() - 120_000), 'LINK_ERR_PUSH_STALE'],
+    ];
+    for (const [headers, code] of refused) {
+      expect(await postPush(link.pushUrl, body, headers)).toEqual({
+        status: 401,
+        body: expect.objectContaining({ code }),
+      });
+    }
     await sleep(300);
     expect(link.link.view).toBeNull();
     expect(decoy.connections).toHaveLength(0);
@@ -241,26 +220,15 @@ describe('the whole path over plain tunnels', () => {
   beforeAll(async () => {
     system = await startSystem({ tunnelTls: false });
     cleanup.add('plain system', () => system.close());
-    mcBackend = await startMinecraftBackend('Plain MOTD');
-    cleanup.add('plain backend', () => mcBackend.close());
+    mcBackend = await system.startBackend('Plain MOTD');
     const { agent } = await system.addAgentWithLink('Plain Agent');
-    await system.api.createRoute({
-      domain: 'plain.example.test',
-      target_ip: '127.0.0.1',
-      target_port: mcBackend.port,
-      agent_id: agent.ID,
-    });
+    await system.api.createRoute(localRoute('plain.example.test', mcBackend.port, agent.ID));
   }, 30_000);
 
   it('relays a status ping and a login, and reports the Gate without TLS', async () => {
-    await waitFor(
-      async () =>
-        textOf((await mcPing('plain.example.test', system.playerPort)).description) ===
-        'Plain MOTD',
-      {
-        what: 'the plain route to serve',
-      },
-    );
+    await waitForMotd('plain.example.test', system.playerPort, 'Plain MOTD', {
+      what: 'the plain route to serve',
+    });
     const player = connectPlayer('plain.example.test', system.playerPort, 'Plainly');
     try {
       expect(await within(player.chat, 8000, 'welcome message')).toBe('welcome Plainly');

@@ -4,14 +4,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TEXTS } from '../../src/gate/gate-config.js';
+import { localRoute } from './support/hub-api.js';
 import { startPushLink, startSystem, type System } from './support/in-process.js';
 import { capturedLogs } from './support/logs.js';
 import {
   connectPlayer,
   loginRefusal,
   mcPing,
-  startMinecraftBackend,
   textOf,
+  waitForMotd,
   within,
   type MinecraftBackend,
   type Player,
@@ -26,8 +27,7 @@ const tokens: string[] = [];
 
 beforeAll(async () => {
   system = await startSystem({ tunnelTls: true });
-  backend = await startMinecraftBackend('Backend MOTD xyz');
-  system.cleanup.add('backend', () => backend.close());
+  backend = await system.startBackend('Backend MOTD xyz');
 }, 30_000);
 
 afterAll(async () => {
@@ -38,12 +38,7 @@ afterAll(async () => {
 async function agentServing(name: string, domain: string) {
   const withLink = await system.addAgentWithLink(name);
   tokens.push(withLink.agent.token);
-  await system.api.createRoute({
-    domain,
-    target_ip: '127.0.0.1',
-    target_port: backend.port,
-    agent_id: withLink.agent.ID,
-  });
+  await system.api.createRoute(localRoute(domain, backend.port, withLink.agent.ID));
   return withLink;
 }
 
@@ -79,21 +74,11 @@ async function expectRefused(domain: string) {
 describe('cutting traffic', () => {
   it('answers with the offline MOTD and a disconnect once the Link is down, and the last good status where there is one', async () => {
     const { link, agent } = await agentServing('Link Down', 'linkdown.example.test');
-    await system.api.createRoute({
-      domain: 'cached.example.test',
-      target_ip: '127.0.0.1',
-      target_port: backend.port,
-      agent_id: agent.ID,
-    });
+    await system.api.createRoute(localRoute('cached.example.test', backend.port, agent.ID));
     const player = await livePlayer('linkdown.example.test', 'Downer');
-    const cached = await waitFor(
-      async () =>
-        textOf((await mcPing('cached.example.test', system.playerPort)).description) ===
-        'Backend MOTD xyz',
-      {
-        what: 'a status through the second route',
-      },
-    );
+    const cached = await waitForMotd('cached.example.test', system.playerPort, 'Backend MOTD xyz', {
+      what: 'a status through the second route',
+    });
     expect(cached).toBe(true);
 
     await link.close();

@@ -5,25 +5,28 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TEXTS } from '../../src/gate/gate-config.js';
+import { localRoute } from './support/hub-api.js';
 import { startSystem, type AgentWithLink, type System } from './support/in-process.js';
 import {
   connectPlayer,
   KEEP_ALIVE_ID,
   loginRefusal,
   mcPing,
-  startMinecraftBackend,
+  motdOf,
   textOf,
+  waitForMotd,
   within,
   type MinecraftBackend,
 } from './support/minecraft.js';
 import {
   closedPort,
   handshake,
-  loginStart,
-  parseProxyV2,
+  loginBytes,
   packet,
+  parseProxyV2,
   rawConnect,
   readMcString,
+  relayToBackend,
   splitPackets,
   startEchoBackend,
   startRecordingBackend,
@@ -39,10 +42,8 @@ let main: AgentWithLink;
 
 beforeAll(async () => {
   system = await startSystem({ tunnelTls: true });
-  backend = await startMinecraftBackend('Backend MOTD xyz');
-  system.cleanup.add('backend', () => backend.close());
-  wildBackend = await startMinecraftBackend('Wildcard MOTD');
-  system.cleanup.add('wildcard backend', () => wildBackend.close());
+  backend = await system.startBackend('Backend MOTD xyz');
+  wildBackend = await system.startBackend('Wildcard MOTD');
   raw = await startRecordingBackend();
   system.cleanup.add('raw backend', () => raw.close());
   const echo = await startEchoBackend();
@@ -51,58 +52,35 @@ beforeAll(async () => {
   main = await system.addAgentWithLink('Main Server 01');
   const agentId = main.agent.ID;
   const api = system.api;
+  await api.createRoute(localRoute('play.example.test', backend.port, agentId));
+  await api.createRoute(localRoute('*.example.test', wildBackend.port, agentId));
+  await api.createRoute(localRoute('down.example.test', await closedPort(), agentId));
+  await api.createRoute(localRoute('forge.example.test', raw.port, agentId));
   await api.createRoute({
-    domain: 'play.example.test',
-    target_ip: '127.0.0.1',
-    target_port: backend.port,
-    agent_id: agentId,
-  });
-  await api.createRoute({
-    domain: '*.example.test',
-    target_ip: '127.0.0.1',
-    target_port: wildBackend.port,
-    agent_id: agentId,
-  });
-  await api.createRoute({
-    domain: 'down.example.test',
-    target_ip: '127.0.0.1',
-    target_port: await closedPort(),
-    agent_id: agentId,
-  });
-  await api.createRoute({
-    domain: 'forge.example.test',
-    target_ip: '127.0.0.1',
-    target_port: raw.port,
-    agent_id: agentId,
-  });
-  await api.createRoute({
-    domain: 'proxied.example.test',
-    target_ip: '127.0.0.1',
-    target_port: raw.port,
-    agent_id: agentId,
+    ...localRoute('proxied.example.test', raw.port, agentId),
     proxy_protocol: true,
   });
-  await api.createRoute({
-    domain: 'echo.example.test',
-    target_ip: '127.0.0.1',
-    target_port: echo.port,
-    agent_id: agentId,
-  });
+  await api.createRoute(localRoute('echo.example.test', echo.port, agentId));
   // Routes reach the Gate over the bus and the Link by push; wait until both serve them.
-  await waitFor(
-    async () =>
-      textOf((await mcPing('play.example.test', system.playerPort)).description) ===
-      'Backend MOTD xyz',
-    {
-      timeoutMs: 8000,
-      what: 'the first route to serve',
-    },
-  );
+  await waitForMotd('play.example.test', system.playerPort, 'Backend MOTD xyz', {
+    timeoutMs: 8000,
+    what: 'the first route to serve',
+  });
 }, 40_000);
 
 afterAll(async () => {
   await system?.close();
 });
+
+/** A new route to the main backend (`change` alters its input), once the Gate serves it. */
+async function servedRoute(domain: string, what: string, change: { target_ip?: string } = {}) {
+  const route = await system.api.createRoute({
+    ...localRoute(domain, backend.port, main.agent.ID),
+    ...change,
+  });
+  await waitForMotd(domain, system.playerPort, 'Backend MOTD xyz', { what });
+  return route;
+}
 
 describe('a route through Hub, Gate and a push-mode Link (TLS tunnel)', () => {
   it('shows the backend MOTD to a status ping through the tunnel', async () => {
@@ -159,15 +137,9 @@ describe('a route through Hub, Gate and a push-mode Link (TLS tunnel)', () => {
   });
 
   it('serves a wildcard route for any sub-domain, while the exact route keeps precedence', async () => {
-    expect(textOf((await mcPing('lobby.example.test', system.playerPort)).description)).toBe(
-      'Wildcard MOTD',
-    );
-    expect(textOf((await mcPing('A.B.Example.Test.', system.playerPort)).description)).toBe(
-      'Wildcard MOTD',
-    );
-    expect(textOf((await mcPing('play.example.test', system.playerPort)).description)).toBe(
-      'Backend MOTD xyz',
-    );
+    expect(await motdOf('lobby.example.test', system.playerPort)).toBe('Wildcard MOTD');
+    expect(await motdOf('A.B.Example.Test.', system.playerPort)).toBe('Wildcard MOTD');
+    expect(await motdOf('play.example.test', system.playerPort)).toBe('Backend MOTD xyz');
     const player = connectPlayer('survival.example.test', system.playerPort, 'Wilder');
     try {
       await within(player.joined, 8000, 'join through the wildcard route');
@@ -181,27 +153,14 @@ describe('a route through Hub, Gate and a push-mode Link (TLS tunnel)', () => {
   });
 
   it('routes a Forge handshake by its host name and hands the backend the original bytes unchanged', async () => {
-    const before = raw.connections.length;
-    const sent = Buffer.concat([
-      handshake('forge.example.test\0FML3\0', { nextState: 2 }),
-      loginStart('Forgey'),
-    ]);
-    const client = await rawConnect(system.playerPort, [sent]);
-    try {
-      await waitFor(() => raw.connections.length > before, { what: 'a backend connection' });
-      const got = await raw.waitBytes(before, sent.length);
-      expect(got.equals(sent)).toBe(true);
-    } finally {
-      client.socket.destroy();
-    }
+    const sent = loginBytes('forge.example.test\0FML3\0', 'Forgey');
+    const { got } = await relayToBackend(system.playerPort, [sent], raw, sent.length);
+    expect(got.equals(sent)).toBe(true);
   });
 
   it('routes a handshake that arrives one byte at a time and forwards every byte', async () => {
     const before = raw.connections.length;
-    const sent = Buffer.concat([
-      handshake('forge.example.test\0FML2\0', { nextState: 2 }),
-      loginStart('Slowpoke'),
-    ]);
+    const sent = loginBytes('forge.example.test\0FML2\0', 'Slowpoke');
     const client = await rawConnect(system.playerPort, []);
     try {
       client.socket.setNoDelay(true);
@@ -217,43 +176,29 @@ describe('a route through Hub, Gate and a push-mode Link (TLS tunnel)', () => {
   });
 
   it('gives the backend the player address in a PROXY v2 header before the original bytes', async () => {
-    const before = raw.connections.length;
-    const sent = Buffer.concat([
-      handshake('proxied.example.test', { nextState: 2 }),
-      loginStart('Proxied'),
-    ]);
-    const client = await rawConnect(system.playerPort, [sent]);
-    try {
-      await waitFor(() => raw.connections.length > before, { what: 'a backend connection' });
-      const got = await raw.waitBytes(before, 16 + 12 + sent.length);
-      const header = parseProxyV2(got);
-      expect(header).toMatchObject({
-        command: 'PROXY',
-        family: 'TCP4',
-        sourceAddress: '127.0.0.1',
-        sourcePort: client.socket.localPort,
-        destAddress: '127.0.0.1',
-        destPort: system.playerPort,
-      });
-      expect(got.subarray(header.length).equals(sent)).toBe(true);
-    } finally {
-      client.socket.destroy();
-    }
+    const sent = loginBytes('proxied.example.test', 'Proxied');
+    const { got, clientPort } = await relayToBackend(
+      system.playerPort,
+      [sent],
+      raw,
+      16 + 12 + sent.length,
+    );
+    const header = parseProxyV2(got);
+    expect(header).toMatchObject({
+      command: 'PROXY',
+      family: 'TCP4',
+      sourceAddress: '127.0.0.1',
+      sourcePort: clientPort,
+      destAddress: '127.0.0.1',
+      destPort: system.playerPort,
+    });
+    expect(got.subarray(header.length).equals(sent)).toBe(true);
   });
 
   it('routes a host name with a TCPShield-style real-IP suffix and forwards it unchanged', async () => {
-    const before = raw.connections.length;
-    const sent = Buffer.concat([
-      handshake('Forge.Example.Test.///203.0.113.5:25565///1700000000', { nextState: 2 }),
-      loginStart('Shield'),
-    ]);
-    const client = await rawConnect(system.playerPort, [sent]);
-    try {
-      await waitFor(() => raw.connections.length > before, { what: 'a backend connection' });
-      expect((await raw.waitBytes(before, sent.length)).equals(sent)).toBe(true);
-    } finally {
-      client.socket.destroy();
-    }
+    const sent = loginBytes('Forge.Example.Test.///203.0.113.5:25565///1700000000', 'Shield');
+    const { got } = await relayToBackend(system.playerPort, [sent], raw, sent.length);
+    expect(got.equals(sent)).toBe(true);
   });
 
   it('relays 4 MiB each way unchanged and passes half-closes through in both directions', async () => {
@@ -281,53 +226,20 @@ describe('a route through Hub, Gate and a push-mode Link (TLS tunnel)', () => {
   });
 
   it('sends new connections to the new target once a route is changed through the API', async () => {
-    const route = await system.api.createRoute({
-      domain: 'moving.example.test',
-      target_ip: '127.0.0.1',
-      target_port: backend.port,
-      agent_id: main.agent.ID,
-    });
-    await waitFor(
-      async () =>
-        textOf((await mcPing('moving.example.test', system.playerPort)).description) ===
-        'Backend MOTD xyz',
-      {
-        what: 'the new route to serve',
-      },
-    );
+    const route = await servedRoute('moving.example.test', 'the new route to serve');
     await system.api.ok('PUT', `/api/routes/${route.ID}`, { target_port: wildBackend.port });
-    await waitFor(
-      async () =>
-        textOf((await mcPing('moving.example.test', system.playerPort)).description) ===
-        'Wildcard MOTD',
-      {
-        timeoutMs: 3000,
-        what: 'the changed target to answer',
-      },
-    );
+    await waitForMotd('moving.example.test', system.playerPort, 'Wildcard MOTD', {
+      timeoutMs: 3000,
+      what: 'the changed target to answer',
+    });
     await system.api.deleteRoute(route.ID);
   });
 
   it('follows a route renamed through the API: the new name is served, the old one is unknown', async () => {
-    const route = await system.api.createRoute({
-      domain: 'old-name.example.org',
-      target_ip: '127.0.0.1',
-      target_port: backend.port,
-      agent_id: main.agent.ID,
-    });
-    await waitFor(
-      async () =>
-        textOf((await mcPing('old-name.example.org', system.playerPort)).description) ===
-        'Backend MOTD xyz',
-      { what: 'the route under its first name' },
-    );
+    const route = await servedRoute('old-name.example.org', 'the route under its first name');
     await system.api.ok('PUT', `/api/routes/${route.ID}`, { domain: 'new-name.example.org' });
-    expect(textOf((await mcPing('old-name.example.org', system.playerPort)).description)).toBe(
-      DEFAULT_TEXTS.motdNoRoute,
-    );
-    expect(textOf((await mcPing('new-name.example.org', system.playerPort)).description)).toBe(
-      'Backend MOTD xyz',
-    );
+    expect(await motdOf('old-name.example.org', system.playerPort)).toBe(DEFAULT_TEXTS.motdNoRoute);
+    expect(await motdOf('new-name.example.org', system.playerPort)).toBe('Backend MOTD xyz');
     await system.api.deleteRoute(route.ID);
   });
 
@@ -368,38 +280,14 @@ describe('a route through Hub, Gate and a push-mode Link (TLS tunnel)', () => {
   });
 
   it('resolves a target host name on the Link side', async () => {
-    const route = await system.api.createRoute({
-      domain: 'named.example.org',
+    const route = await servedRoute('named.example.org', 'the route with a host name target', {
       target_ip: 'localhost',
-      target_port: backend.port,
-      agent_id: main.agent.ID,
     });
-    await waitFor(
-      async () =>
-        textOf((await mcPing('named.example.org', system.playerPort)).description) ===
-        'Backend MOTD xyz',
-      {
-        what: 'the route with a host name target',
-      },
-    );
     await system.api.deleteRoute(route.ID);
   });
 
   it('stops new connections to a route as soon as the API has deleted it', async () => {
-    const route = await system.api.createRoute({
-      domain: 'short-lived.example.org',
-      target_ip: '127.0.0.1',
-      target_port: backend.port,
-      agent_id: main.agent.ID,
-    });
-    await waitFor(
-      async () =>
-        textOf((await mcPing('short-lived.example.org', system.playerPort)).description) ===
-        'Backend MOTD xyz',
-      {
-        what: 'the new route to serve',
-      },
-    );
+    const route = await servedRoute('short-lived.example.org', 'the new route to serve');
     await system.api.deleteRoute(route.ID);
     // The very next connection after the API answered: no route any more.
     const status = await mcPing('short-lived.example.org', system.playerPort);

@@ -2,8 +2,9 @@
  * Player-side probes on raw sockets: cheap enough to run every few milliseconds, exact about
  * what the Gate did (relayed the bytes, or answered itself).
  */
-import net, { type AddressInfo } from 'node:net';
-import { handshake, loginStart, packet } from '../support/raw-tcp.js';
+import net from 'node:net';
+import { listenLoopback } from '../support/loopback-server.js';
+import { handshake, loginStart, packet, readMcString, readVarInt } from '../support/raw-tcp.js';
 
 /** A TCP backend that echoes every byte: a relayed login comes back byte for byte. */
 export interface EchoBackend {
@@ -16,35 +17,11 @@ export interface EchoBackend {
 /** Start an echo backend on loopback. */
 export async function startEchoBackend(): Promise<EchoBackend> {
   let accepted = 0;
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
+  const server = await listenLoopback((socket) => {
     accepted++;
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-    socket.on('error', () => {});
     socket.pipe(socket);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as AddressInfo).port,
-    accepted: () => accepted,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-function readVarInt(buf: Buffer, offset: number): { value: number; size: number } | null {
-  let value = 0;
-  for (let i = 0; i < 5; i++) {
-    if (offset + i >= buf.length) return null;
-    const byte = buf[offset + i]!;
-    value |= (byte & 0x7f) << (7 * i);
-    if ((byte & 0x80) === 0) return { value, size: i + 1 };
-  }
-  throw new Error('VarInt longer than 5 bytes');
+  return { port: server.port, accepted: () => accepted, close: () => server.close() };
 }
 
 /** The first complete packet of `buf`: its id and body, or null while incomplete. */
@@ -55,13 +32,6 @@ function firstPacket(buf: Buffer): { id: number; body: Buffer } | null {
   const id = readVarInt(inner, 0);
   if (!id) throw new Error('packet without id');
   return { id: id.value, body: inner.subarray(id.size) };
-}
-
-/** A Minecraft string at the start of `body`. */
-function mcStringAt(body: Buffer): string {
-  const len = readVarInt(body, 0);
-  if (!len) throw new Error('truncated string');
-  return body.subarray(len.size, len.size + len.value).toString('utf8');
 }
 
 /** The readable text of a JSON text component (or a plain string). */
@@ -117,7 +87,7 @@ export function loginProbe(
       try {
         const p = firstPacket(buf);
         if (!p) return;
-        const raw = mcStringAt(p.body);
+        const raw = readMcString(p.body);
         let text = raw;
         try {
           text = componentText(JSON.parse(raw));
@@ -163,7 +133,7 @@ export function statusProbe(gatePort: number, domain: string, timeoutMs = 5000):
         const p = firstPacket(buf);
         if (!p) return;
         if (p.id !== 0x00) throw new Error(`status probe: packet 0x${p.id.toString(16)}`);
-        const status = JSON.parse(mcStringAt(p.body)) as { description?: unknown };
+        const status = JSON.parse(readMcString(p.body)) as { description?: unknown };
         finish(null, componentText(status.description));
       } catch (err) {
         finish(err as Error);
@@ -173,4 +143,16 @@ export function statusProbe(gatePort: number, domain: string, timeoutMs = 5000):
       finish(new Error(`status probe for ${domain}: closed after ${buf.length} bytes`)),
     );
   });
+}
+
+/** A login probe whose failure (timeout, reset) counts as not relayed, with the reason. */
+export function tryLoginProbe(
+  gatePort: number,
+  domain: string,
+  timeoutMs?: number,
+): Promise<LoginOutcome> {
+  return loginProbe(gatePort, domain, timeoutMs).catch((err: Error) => ({
+    relayed: false,
+    disconnect: err.message,
+  }));
 }

@@ -143,3 +143,12 @@ export class HubApi {
     return this.ok<LogJson[]>('GET', `/api/logs${query ? `?${query}` : ''}`);
   }
 }
+
+/** Input for a route from `domain` to `targetPort` on the Link's own loopback. */
+export function localRoute(
+  domain: string,
+  targetPort: number,
+  agentId: number,
+): Omit<RouteJson, 'ID' | 'proxy_protocol'> {
+  return { domain, target_ip: '127.0.0.1', target_port: targetPort, agent_id: agentId };
+}

@@ -18,6 +18,7 @@ import { linkConfig, type LinkConfigInput } from '../../../src/link/link-config.
 import { createPushListener, type PushListener } from '../../../src/link/push-listener.js';
 import { HubApi, type AgentJson } from './hub-api.js';
 import { testLogger } from './logs.js';
+import { startMinecraftBackend, type MinecraftBackend } from './minecraft.js';
 import { Cleanup, waitFor } from './wait.js';
 
 /** Password of `hub_admin` in every Hub the suites start. */
@@ -157,6 +158,8 @@ export interface System {
   addAgentWithLink(name: string, linkOverrides?: Partial<LinkConfigInput>): Promise<AgentWithLink>;
   /** Wait until `GET /api/agents/:id` says `online` equals `online`. */
   waitAgentOnline(agentId: number, online?: boolean, timeoutMs?: number): Promise<AgentJson>;
+  /** Start a Minecraft server on loopback showing `motd`; closed with the system. */
+  startBackend(motd: string): Promise<MinecraftBackend>;
   close(): Promise<void>;
 }
 
@@ -206,6 +209,11 @@ export async function startSystem({
         await api.updateAgent(created.ID, { push_url: link.pushUrl });
         const agent = await waitAgentOnline(created.ID);
         return { agent, link };
+      },
+      async startBackend(motd) {
+        const backend = await startMinecraftBackend(motd);
+        cleanup.add(`backend "${motd}"`, () => backend.close());
+        return backend;
       },
       close: () => cleanup.run(),
     };

@@ -1,6 +1,7 @@
 /** Real Minecraft servers and clients (minecraft-protocol) for whole-system tests. */
 import net, { type AddressInfo } from 'node:net';
 import mc from 'minecraft-protocol';
+import { waitFor } from './wait.js';
 
 /** The game version both ends speak in these suites. */
 export const MC_VERSION = '1.21.1';
@@ -84,6 +85,21 @@ export function mcPing(
     closeTimeout: 6000,
     connect: (client: mc.Client) => client.setSocket(net.connect(gatePort, '127.0.0.1')),
   } as mc.PingOptions) as Promise<mc.NewPingResult & { latency?: number }>;
+}
+
+/** The MOTD text a status ping through the Gate on `gatePort` shows for `host`. */
+export async function motdOf(host: string, gatePort: number): Promise<string> {
+  return textOf((await mcPing(host, gatePort)).description);
+}
+
+/** Ping until the Gate on `gatePort` shows `motd` for `host` (a route has arrived, or changed). */
+export async function waitForMotd(
+  host: string,
+  gatePort: number,
+  motd: string,
+  options: { timeoutMs?: number; what?: string } = {},
+): Promise<true> {
+  return waitFor(async () => (await motdOf(host, gatePort)) === motd, options);
 }
 
 /** The readable text of a status description or a disconnect reason (JSON text component). */
@@ -176,4 +192,22 @@ export async function loginRefusal(
   });
   const { disconnect } = await within(player.ended, 8000, `login to ${host}`);
   return { joined, disconnect };
+}
+
+/** Tell every player on `backend` something, and wait until `player` reads it. */
+export async function chatReaches(
+  backend: MinecraftBackend,
+  player: Player,
+  text: string,
+  what = `chat "${text}" to the player`,
+): Promise<void> {
+  const got = new Promise<void>((resolve) =>
+    player.client.on('system_chat', (packet: { content: unknown }) => {
+      if (JSON.stringify(packet.content).includes(text)) resolve();
+    }),
+  );
+  for (const client of Object.values(backend.server.clients) as mc.ServerClient[]) {
+    client.write('system_chat', { content: { type: 'string', value: text }, isActionBar: false });
+  }
+  await within(got, 5000, what);
 }

@@ -1,5 +1,7 @@
 /** Byte-level tools: hand-made Minecraft packets, a recording TCP backend, a PROXY v2 parser. */
 import net, { type AddressInfo } from 'node:net';
+import { listenLoopback, type LoopbackServer } from './loopback-server.js';
+import { waitFor } from './wait.js';
 
 /** A Minecraft VarInt. */
 export function varInt(value: number): Buffer {
@@ -44,6 +46,11 @@ export function loginStart(name: string): Buffer {
   return packet(0x00, Buffer.concat([mcString(name), Buffer.alloc(16, 0x11)]));
 }
 
+/** The first bytes of a player logging in as `name` through the host name `address`. */
+export function loginBytes(address: string, name: string): Buffer {
+  return Buffer.concat([handshake(address, { nextState: 2 }), loginStart(name)]);
+}
+
 /** A TCP server on loopback that records every byte each connection sends, and can answer. */
 export interface RecordingBackend {
   readonly port: number;
@@ -59,13 +66,9 @@ export interface RecordingBackend {
 /** Start a recording backend; `reply` (optional) is written to each connection once it sends something. */
 export async function startRecordingBackend(reply?: Buffer): Promise<RecordingBackend> {
   const connections: Buffer[][] = [];
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
+  const server = await listenLoopback((socket) => {
     const chunks: Buffer[] = [];
     connections.push(chunks);
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-    socket.on('error', () => {});
     let replied = false;
     socket.on('data', (d: Buffer) => {
       chunks.push(d);
@@ -75,10 +78,9 @@ export async function startRecordingBackend(reply?: Buffer): Promise<RecordingBa
       }
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const bytes = (i: number) => Buffer.concat(connections[i] ?? []);
   return {
-    port: (server.address() as AddressInfo).port,
+    port: server.port,
     connections,
     bytes,
     async waitBytes(i, n, timeoutMs = 5000) {
@@ -93,11 +95,7 @@ export async function startRecordingBackend(reply?: Buffer): Promise<RecordingBa
       }
       return bytes(i);
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
+    close: () => server.close(),
   };
 }
 
@@ -134,6 +132,26 @@ export async function rawConnect(
   const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
   for (const b of bytes) socket.write(b);
   return { socket, received: () => Buffer.concat(chunks), closed };
+}
+
+/**
+ * Send `bytes` to the Gate on `gatePort` and wait for the connection it opens to `backend`:
+ * what that connection carried once it reached `length` bytes, and the client's own port.
+ */
+export async function relayToBackend(
+  gatePort: number,
+  bytes: Buffer[],
+  backend: RecordingBackend,
+  length: number,
+): Promise<{ got: Buffer; clientPort: number }> {
+  const before = backend.connections.length;
+  const client = await rawConnect(gatePort, bytes);
+  try {
+    await waitFor(() => backend.connections.length > before, { what: 'a backend connection' });
+    return { got: await backend.waitBytes(before, length), clientPort: client.socket.localPort! };
+  } finally {
+    client.socket.destroy();
+  }
 }
 
 /** The 12-byte signature every PROXY protocol v2 header starts with. */
@@ -207,30 +225,18 @@ export function parseProxyV2(buf: Buffer): ProxyV2Header {
  * A TCP backend that echoes every byte and, once the client half-closes, writes `trailer` and
  * closes its side too: shows bytes and FINs pass both ways unchanged.
  */
-export async function startEchoBackend(
-  trailer = '|bye',
-): Promise<{ port: number; close(): Promise<void> }> {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer({ allowHalfOpen: true }, (socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-    socket.on('error', () => {});
-    socket.on('data', (d: Buffer) => socket.write(d));
-    socket.on('end', () => socket.end(trailer));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
+export function startEchoBackend(trailer = '|bye'): Promise<LoopbackServer> {
+  return listenLoopback(
+    (socket) => {
+      socket.on('data', (d: Buffer) => socket.write(d));
+      socket.on('end', () => socket.end(trailer));
+    },
+    { allowHalfOpen: true },
+  );
 }
 
 /** Read a VarInt at `offset`; null when the buffer ends first. */
-function readVarInt(buf: Buffer, offset: number): { value: number; size: number } | null {
+export function readVarInt(buf: Buffer, offset: number): { value: number; size: number } | null {
   let value = 0;
   for (let i = 0; i < 5; i++) {
     if (offset + i >= buf.length) return null;
@@ -263,23 +269,8 @@ export function readMcString(buf: Buffer): string {
 }
 
 /** A TCP backend that answers the first bytes of each connection with `size` bytes, then closes. */
-export async function startBlobBackend(
-  size: number,
-): Promise<{ port: number; close(): Promise<void> }> {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-    socket.on('error', () => {});
+export function startBlobBackend(size: number): Promise<LoopbackServer> {
+  return listenLoopback((socket) => {
     socket.once('data', () => socket.end(Buffer.alloc(size, 0x42)));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
 }
