@@ -107,6 +107,15 @@ export function AgentsPage() {
     });
   }
 
+  // Rotating and deleting both confirm through `confirm` and close the same way.
+  const confirmProps = {
+    danger: true,
+    busy: dialogAction.busy,
+    error: dialogAction.message,
+    onConfirm: () => void confirm(),
+    onClose: () => setPending(undefined),
+  };
+
   return (
     <section>
       <PageHead title="Agents">
@@ -238,15 +247,7 @@ export function AgentsPage() {
         />
       )}
       {pending?.kind === 'rotate' && (
-        <ConfirmDialog
-          title="Rotate token?"
-          confirmLabel="Rotate token"
-          danger
-          busy={dialogAction.busy}
-          error={dialogAction.message}
-          onConfirm={() => void confirm()}
-          onClose={() => setPending(undefined)}
-        >
+        <ConfirmDialog title="Rotate token?" confirmLabel="Rotate token" {...confirmProps}>
           <p>
             <strong>{pending.agent.name}</strong> gets a new token. The old one stops working at
             once and its running Links disconnect until they are restarted with the new token.
@@ -259,11 +260,7 @@ export function AgentsPage() {
           confirmLabel={
             pending.cascade ? cascadeLabel(routeCount.get(pending.agent.ID)) : 'Delete agent'
           }
-          danger
-          busy={dialogAction.busy}
-          error={dialogAction.message}
-          onConfirm={() => void confirm()}
-          onClose={() => setPending(undefined)}
+          {...confirmProps}
         >
           <p>
             <strong>{pending.agent.name}</strong> and its token are removed; its Links disconnect.
