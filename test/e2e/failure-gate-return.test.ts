@@ -6,22 +6,14 @@
  * stay up. The Link must be back within 3 s, as after a real restart.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  Cluster,
-  SHARED_REDIS_URL,
-  uniquePrefix,
-  type GatePart,
-  type HubPart,
-} from './cluster/cluster.js';
+import { Cluster, type GatePart, type HubPart } from './cluster/cluster.js';
 import type { PartProcess } from './cluster/part-process.js';
 import { loginProbe, startEchoBackend, type EchoBackend } from './cluster/probes.js';
-import { dropPrefix } from './cluster/redis-prefix.js';
 import { startTcpGap, type TcpGap } from './cluster/tcp-gap.js';
 import { freePort, waitFor } from './cluster/wait.js';
 
 describe('a Gate back while its presence still stands (processes, real Redis)', () => {
-  const prefix = uniquePrefix('failure-gate-return');
-  const cluster = new Cluster(SHARED_REDIS_URL, prefix);
+  const cluster = Cluster.forSuite('failure-gate-return');
   let hub: HubPart;
   let gate: GatePart;
   let gap: TcpGap;
@@ -57,8 +49,7 @@ describe('a Gate back while its presence still stands (processes, real Redis)', 
 
   afterAll(async () => {
     await Promise.all([echo?.close(), gap?.close()]);
-    await cluster.close();
-    await dropPrefix(SHARED_REDIS_URL, prefix);
+    await cluster.dispose();
   });
 
   it('has the Link back within 3 s of the Gate being reachable again', async () => {

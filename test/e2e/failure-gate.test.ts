@@ -4,24 +4,17 @@
  * Gate comes back (same id, data directory and ports) its redis- and push-mode Links are back on it within 3 s.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type mc from 'minecraft-protocol';
-import {
-  Cluster,
-  SHARED_REDIS_URL,
-  uniquePrefix,
-  type GatePart,
-  type HubPart,
-} from './cluster/cluster.js';
+import { Cluster, type GatePart, type HubPart } from './cluster/cluster.js';
 import type { PartProcess } from './cluster/part-process.js';
-import { loginProbe, startEchoBackend, type EchoBackend } from './cluster/probes.js';
-import { dropPrefix } from './cluster/redis-prefix.js';
-import { freePort, sleep, waitFor } from './cluster/wait.js';
+import { loginProbe, startEchoBackend, tryLoginProbe, type EchoBackend } from './cluster/probes.js';
+import { startTwoModeLinks, TWO_MODE_LINK_IDS } from './cluster/two-mode-links.js';
+import { sleep, waitFor } from './cluster/wait.js';
 import {
+  chatReaches,
   connectPlayer,
   startMinecraftBackend,
   within,
   type MinecraftBackend,
-  type Player,
 } from './support/minecraft.js';
 
 /** Logins through `port` every `everyMs` until stopped; counts what was not relayed. */
@@ -31,10 +24,7 @@ function probeLoop(port: number, domain: string, everyMs: number) {
   const done = (async () => {
     while (!stop) {
       result.attempts++;
-      const outcome = await loginProbe(port, domain, 3000).catch((err: Error) => ({
-        relayed: false,
-        disconnect: err.message,
-      }));
+      const outcome = await tryLoginProbe(port, domain, 3000);
       if (!outcome.relayed) result.failures.push(outcome.disconnect);
       await sleep(everyMs);
     }
@@ -42,24 +32,8 @@ function probeLoop(port: number, domain: string, everyMs: number) {
   return { result, stop: async () => ((stop = true), await done, result) };
 }
 
-/** Tell every player on `backend` something, and wait until `player` reads it. */
-async function chatReaches(backend: MinecraftBackend, player: Player, text: string): Promise<void> {
-  const got = new Promise<void>((resolve) =>
-    player.client.on('system_chat', (packet: { content: unknown }) => {
-      if (JSON.stringify(packet.content).includes(text)) resolve();
-    }),
-  );
-  for (const client of Object.values(backend.server.clients) as mc.ServerClient[]) {
-    client.write('system_chat', { content: { type: 'string', value: text }, isActionBar: false });
-  }
-  await within(got, 5000, `chat "${text}" to the player`);
-}
-
-const LINK_IDS = ['link-redis', 'link-push'];
-
 describe('a Gate killed with SIGKILL (processes, real Redis)', () => {
-  const prefix = uniquePrefix('failure-gate');
-  const cluster = new Cluster(SHARED_REDIS_URL, prefix);
+  const cluster = Cluster.forSuite('failure-gate');
   let hub: HubPart;
   let gateA: GatePart;
   let gateB: GatePart;
@@ -74,45 +48,18 @@ describe('a Gate killed with SIGKILL (processes, real Redis)', () => {
     ]);
     hub = await cluster.startHub();
     [gateA, gateB] = await Promise.all([cluster.startGate('gate-a'), cluster.startGate('gate-b')]);
-    const agent = await hub.api.createAgent({ name: 'gate-kill', mode: 'redis' });
-    await hub.api.createRoute({
-      domain: 'echo.example.com',
-      target_ip: '127.0.0.1',
-      target_port: echo.port,
-      agent_id: agent.ID,
-    });
-    await hub.api.createRoute({
-      domain: 'mc.example.com',
-      target_ip: '127.0.0.1',
-      target_port: game.port,
-      agent_id: agent.ID,
-    });
-    const pushPort = await freePort();
-    const pushAgent = await hub.api.createAgent({
-      name: 'gate-kill-push',
-      mode: 'push',
-      push_url: `http://127.0.0.1:${pushPort}`,
-    });
-    await hub.api.createRoute({
-      domain: 'push.example.com',
-      target_ip: '127.0.0.1',
-      target_port: echo.port,
-      agent_id: pushAgent.ID,
-    });
-    links = [
-      cluster.startRedisLink(agent.token, 'link-redis'),
-      cluster.startPushLink(pushAgent.token, 'link-push', pushPort),
-    ];
-    for (const gate of [gateA, gateB]) {
-      for (const linkId of LINK_IDS)
-        await gate.proc.waitForLog('link connected', { fields: { linkId }, timeoutMs: 30_000 });
-    }
+    ({ links } = await startTwoModeLinks(cluster, hub, {
+      redisName: 'gate-kill',
+      pushName: 'gate-kill-push',
+      redisRoutes: { 'echo.example.com': echo.port, 'mc.example.com': game.port },
+      pushRoutes: { 'push.example.com': echo.port },
+      gates: [gateA, gateB],
+    }));
   });
 
   afterAll(async () => {
     await Promise.all([echo?.close(), game?.close()]);
-    await cluster.close();
-    await dropPrefix(SHARED_REDIS_URL, prefix);
+    await cluster.dispose();
   });
 
   it('keeps players on the other Gate playing, and the Links are back within 3 s of each return', async () => {
@@ -133,7 +80,7 @@ describe('a Gate killed with SIGKILL (processes, real Redis)', () => {
       await sleep(downMs);
       gateA = await cluster.restartGate(gateA);
       const listening = gateA.proc.find('gate listening')[0]!.time!;
-      for (const linkId of LINK_IDS) {
+      for (const linkId of TWO_MODE_LINK_IDS) {
         const connected = await gateA.proc.waitForLog('link connected', {
           fields: { linkId },
           timeoutMs: 20_000,

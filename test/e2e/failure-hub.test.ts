@@ -5,19 +5,13 @@
  * database and takes changes again.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type mc from 'minecraft-protocol';
-import {
-  Cluster,
-  SHARED_REDIS_URL,
-  uniquePrefix,
-  type GatePart,
-  type HubPart,
-} from './cluster/cluster.js';
+import { Cluster, type GatePart, type HubPart } from './cluster/cluster.js';
 import type { PartProcess } from './cluster/part-process.js';
-import { loginProbe, startEchoBackend, type EchoBackend } from './cluster/probes.js';
-import { dropPrefix } from './cluster/redis-prefix.js';
-import { freePort, sleep, waitFor } from './cluster/wait.js';
+import { loginProbe, startEchoBackend, tryLoginProbe, type EchoBackend } from './cluster/probes.js';
+import { startTwoModeLinks } from './cluster/two-mode-links.js';
+import { sleep, waitFor } from './cluster/wait.js';
 import {
+  chatReaches,
   connectPlayer,
   startMinecraftBackend,
   within,
@@ -28,8 +22,7 @@ import {
 const OUTAGE_MS = Number(process.env['E2E_HUB_OUTAGE_MS'] ?? 60_000);
 
 describe('the Hub stopped for a minute (processes, real Redis)', () => {
-  const prefix = uniquePrefix('failure-hub');
-  const cluster = new Cluster(SHARED_REDIS_URL, prefix);
+  const cluster = Cluster.forSuite('failure-hub');
   let hub: HubPart;
   let gate: GatePart;
   let links: PartProcess[] = [];
@@ -44,39 +37,15 @@ describe('the Hub stopped for a minute (processes, real Redis)', () => {
     ]);
     hub = await cluster.startHub();
     gate = await cluster.startGate('gate-h1');
-    const redisAgent = await hub.api.createAgent({ name: 'hub-outage-redis', mode: 'redis' });
-    redisAgentId = redisAgent.ID;
-    const pushPort = await freePort();
-    const pushAgent = await hub.api.createAgent({
-      name: 'hub-outage-push',
-      mode: 'push',
-      push_url: `http://127.0.0.1:${pushPort}`,
+    const started = await startTwoModeLinks(cluster, hub, {
+      redisName: 'hub-outage-redis',
+      pushName: 'hub-outage-push',
+      redisRoutes: { 'redis.example.com': echo.port, 'mc.example.com': game.port },
+      pushRoutes: { 'push.example.com': echo.port },
+      gates: [gate],
     });
-    await hub.api.createRoute({
-      domain: 'redis.example.com',
-      target_ip: '127.0.0.1',
-      target_port: echo.port,
-      agent_id: redisAgent.ID,
-    });
-    await hub.api.createRoute({
-      domain: 'mc.example.com',
-      target_ip: '127.0.0.1',
-      target_port: game.port,
-      agent_id: redisAgent.ID,
-    });
-    await hub.api.createRoute({
-      domain: 'push.example.com',
-      target_ip: '127.0.0.1',
-      target_port: echo.port,
-      agent_id: pushAgent.ID,
-    });
-    links = [
-      cluster.startRedisLink(redisAgent.token, 'link-redis'),
-      cluster.startPushLink(pushAgent.token, 'link-push', pushPort),
-    ];
-    for (const linkId of ['link-redis', 'link-push']) {
-      await gate.proc.waitForLog('link connected', { fields: { linkId }, timeoutMs: 30_000 });
-    }
+    links = started.links;
+    redisAgentId = started.redisAgent.ID;
     for (const domain of ['redis.example.com', 'push.example.com']) {
       await waitFor(async () => (await loginProbe(gate.playerPort, domain)).relayed, {
         timeoutMs: 10_000,
@@ -87,8 +56,7 @@ describe('the Hub stopped for a minute (processes, real Redis)', () => {
 
   afterAll(async () => {
     await Promise.all([echo?.close(), game?.close()]);
-    await cluster.close();
-    await dropPrefix(SHARED_REDIS_URL, prefix);
+    await cluster.dispose();
   });
 
   it(
@@ -104,10 +72,7 @@ describe('the Hub stopped for a minute (processes, real Redis)', () => {
       while (Date.now() - stopped < OUTAGE_MS) {
         const domain = attempts % 2 === 0 ? 'redis.example.com' : 'push.example.com';
         attempts++;
-        const outcome = await loginProbe(gate.playerPort, domain, 3000).catch((err: Error) => ({
-          relayed: false,
-          disconnect: err.message,
-        }));
+        const outcome = await tryLoginProbe(gate.playerPort, domain, 3000);
         if (!outcome.relayed)
           failures.push(`${domain} at ${Date.now() - stopped} ms: ${outcome.disconnect}`);
         await sleep(500);
@@ -115,18 +80,7 @@ describe('the Hub stopped for a minute (processes, real Redis)', () => {
       const outage = Date.now() - stopped;
 
       // The player is still in: the server reaches it.
-      const heard = new Promise<void>((resolve) =>
-        player.client.on('system_chat', (packet: { content: unknown }) => {
-          if (JSON.stringify(packet.content).includes('still here')) resolve();
-        }),
-      );
-      for (const client of Object.values(game.server.clients) as mc.ServerClient[]) {
-        client.write('system_chat', {
-          content: { type: 'string', value: 'still here' },
-          isActionBar: false,
-        });
-      }
-      await within(heard, 5000, 'a message to the player after the outage');
+      await chatReaches(game, player, 'still here', 'a message to the player after the outage');
       expect(player.isEnded()).toBe(false);
       console.info(
         `[figures] hub stopped ${outage} ms: ${attempts} new logins, ${failures.length} failed; player stayed connected`,

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HubApi } from '../support/hub-api.js';
 import { PartProcess, killAllParts } from './part-process.js';
+import { dropPrefix } from './redis-prefix.js';
 
 /** The admin password every test Hub starts with. */
 export const ADMIN_PASSWORD = 'failure-suite-password';
@@ -47,6 +48,11 @@ export class Cluster {
     { gateArgs = [] as readonly string[] } = {},
   ) {
     this.#extraGateArgs = gateArgs;
+  }
+
+  /** A cluster on the shared Redis under a fresh prefix named after the suite. */
+  static forSuite(name: string, options?: { gateArgs?: readonly string[] }): Cluster {
+    return new Cluster(SHARED_REDIS_URL, uniquePrefix(name), options);
   }
 
   /** Start a Hub on SQLite in this cluster's directory (same file on every restart); port 0 unless given. */
@@ -167,5 +173,11 @@ export class Cluster {
   async close(): Promise<void> {
     await killAllParts();
     rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** `close()`, then delete every key the network wrote under its prefix. */
+  async dispose(): Promise<void> {
+    await this.close();
+    await dropPrefix(this.redisUrl, this.prefix);
   }
 }
