@@ -15,7 +15,6 @@ import {
 import type { PartProcess } from './cluster/part-process.js';
 import { loginProbe, startEchoBackend, type EchoBackend } from './cluster/probes.js';
 import { OwnRedis } from './cluster/redis-server.js';
-import { dropPrefix } from './cluster/redis-prefix.js';
 import { sleep, waitFor } from './cluster/wait.js';
 import { hashToken } from '../../src/shared/token-hash.js';
 import type { RouteJson } from './support/hub-api.js';
@@ -26,8 +25,8 @@ const NO_ROUTE = /No server is configured/;
 const OFFLINE = /offline right now/;
 
 describe('foreign values in Redis (processes, real Redis)', () => {
-  const prefix = uniquePrefix('failure-bad-input');
-  const cluster = new Cluster(SHARED_REDIS_URL, prefix);
+  const cluster = Cluster.forSuite('failure-bad-input');
+  const prefix = cluster.prefix;
   const redis = new Redis(SHARED_REDIS_URL);
   const configKey = `${prefix}config`;
   let hub: HubPart;
@@ -70,8 +69,7 @@ describe('foreign values in Redis (processes, real Redis)', () => {
 
   afterAll(async () => {
     await echo?.close();
-    await cluster.close();
-    await dropPrefix(SHARED_REDIS_URL, prefix);
+    await cluster.dispose();
     redis.disconnect();
   });
 

@@ -4,15 +4,8 @@
  * open, nothing answers) is given up within one heartbeat window (15 s).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  Cluster,
-  SHARED_REDIS_URL,
-  uniquePrefix,
-  type GatePart,
-  type HubPart,
-} from './cluster/cluster.js';
+import { Cluster, type GatePart, type HubPart } from './cluster/cluster.js';
 import { loginProbe, startEchoBackend, statusProbe, type EchoBackend } from './cluster/probes.js';
-import { dropPrefix } from './cluster/redis-prefix.js';
 import { sleep, waitFor } from './cluster/wait.js';
 
 const OFFLINE_MOTD = /Server is offline/;
@@ -40,8 +33,7 @@ async function msUntilPromptOffline(
 }
 
 describe('a Link that goes away (processes, real Redis)', () => {
-  const prefix = uniquePrefix('failure-link');
-  const cluster = new Cluster(SHARED_REDIS_URL, prefix);
+  const cluster = Cluster.forSuite('failure-link');
   let hub: HubPart;
   let gate: GatePart;
   let backend: EchoBackend;
@@ -65,8 +57,7 @@ describe('a Link that goes away (processes, real Redis)', () => {
 
   afterAll(async () => {
     await backend?.close();
-    await cluster.close();
-    await dropPrefix(SHARED_REDIS_URL, prefix);
+    await cluster.dispose();
   });
 
   it('answers with the offline MOTD and kick at once after a Link stops cleanly (SIGTERM)', async () => {

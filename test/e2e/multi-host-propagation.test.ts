@@ -5,15 +5,8 @@
  * each Gate (so the Gate's config and the Link's view both carry the route).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  Cluster,
-  SHARED_REDIS_URL,
-  uniquePrefix,
-  type GatePart,
-  type HubPart,
-} from './cluster/cluster.js';
+import { Cluster, type GatePart, type HubPart } from './cluster/cluster.js';
 import { loginProbe, startEchoBackend, type EchoBackend } from './cluster/probes.js';
-import { dropPrefix } from './cluster/redis-prefix.js';
 import { waitFor } from './cluster/wait.js';
 import { percentile, summary } from './cluster/percentile.js';
 
@@ -33,8 +26,7 @@ async function routableAt(port: number, domain: string, timeoutMs: number): Prom
 }
 
 describe('route changes reaching every Gate (processes, real Redis)', () => {
-  const prefix = uniquePrefix('multi-host-propagation');
-  const cluster = new Cluster(SHARED_REDIS_URL, prefix);
+  const cluster = Cluster.forSuite('multi-host-propagation');
   let hub: HubPart;
   let gates: GatePart[] = [];
   let echo: EchoBackend;
@@ -66,8 +58,7 @@ describe('route changes reaching every Gate (processes, real Redis)', () => {
 
   afterAll(async () => {
     await echo?.close();
-    await cluster.close();
-    await dropPrefix(SHARED_REDIS_URL, prefix);
+    await cluster.dispose();
   });
 
   it(`makes a new route routable on both Gates with a median under 100 ms (${CHANGES} changes)`, async () => {

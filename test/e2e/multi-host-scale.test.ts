@@ -11,10 +11,9 @@ import type { Bus } from '../../src/bus/bus.js';
 import type { ConfigSnapshot, RouteConfig } from '../../src/bus/types.js';
 import { silentLogger } from '../../src/shared/logger.js';
 import { hashToken } from '../../src/shared/token-hash.js';
-import { Cluster, SHARED_REDIS_URL, uniquePrefix, type GatePart } from './cluster/cluster.js';
+import { Cluster, SHARED_REDIS_URL, type GatePart } from './cluster/cluster.js';
 import { percentile, summary } from './cluster/percentile.js';
 import { loginProbe } from './cluster/probes.js';
-import { dropPrefix } from './cluster/redis-prefix.js';
 import { sleep } from './cluster/wait.js';
 
 const ROUTES = 10_000;
@@ -55,8 +54,8 @@ async function knownAt(port: number, domain: string, timeoutMs: number): Promise
 }
 
 describe(`a Gate on ${ROUTES.toLocaleString('en')} routes (process, real Redis)`, () => {
-  const prefix = uniquePrefix('multi-host-scale');
-  const cluster = new Cluster(SHARED_REDIS_URL, prefix);
+  const cluster = Cluster.forSuite('multi-host-scale');
+  const prefix = cluster.prefix;
   let bus: Bus;
   let gate: GatePart;
 
@@ -69,8 +68,7 @@ describe(`a Gate on ${ROUTES.toLocaleString('en')} routes (process, real Redis)`
 
   afterAll(async () => {
     await bus?.close();
-    await cluster.close();
-    await dropPrefix(SHARED_REDIS_URL, prefix);
+    await cluster.dispose();
   });
 
   it('syncs the full config within seconds and keeps its memory in bounds', async () => {
