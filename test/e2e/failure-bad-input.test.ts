@@ -18,6 +18,7 @@ import { OwnRedis } from './cluster/redis-server.js';
 import { sleep, waitFor } from './cluster/wait.js';
 import { hashToken } from '../../src/shared/token-hash.js';
 import type { RouteJson } from './support/hub-api.js';
+import { localRoute } from './support/hub-api.js';
 
 const WARN = 40;
 const ERROR = 50;
@@ -50,12 +51,7 @@ describe('foreign values in Redis (processes, real Redis)', () => {
     const agent = await hub.api.createAgent({ name: 'bad-input', mode: 'redis' });
     agentId = agent.ID;
     token = agent.token;
-    await hub.api.createRoute({
-      domain: 'ok.example.com',
-      target_ip: '127.0.0.1',
-      target_port: echo.port,
-      agent_id: agentId,
-    });
+    await hub.api.createRoute(localRoute('ok.example.com', echo.port, agentId));
     link = cluster.startRedisLink(token, 'link-b1');
     await gate.proc.waitForLog('link connected', {
       fields: { linkId: 'link-b1' },
@@ -147,12 +143,7 @@ describe('foreign values in Redis (processes, real Redis)', () => {
     expect(await relays('ok.example.com')).toBe(true);
 
     // The Hub's next change replaces the foreign snapshot.
-    await hub.api.createRoute({
-      domain: 'later.example.com',
-      target_ip: '127.0.0.1',
-      target_port: echo.port,
-      agent_id: agentId,
-    });
+    await hub.api.createRoute(localRoute('later.example.com', echo.port, agentId));
     await waitFor(() => relays('later.example.com'), {
       timeoutMs: 5000,
       what: 'a route created after the foreign snapshot',
@@ -174,12 +165,7 @@ describe('foreign values in Redis (processes, real Redis)', () => {
     alive();
     // Put right by removing the foreign value: the Hub re-publishes on its own.
     await redis.del(configKey);
-    await hub.api.createRoute({
-      domain: 'after-type.example.com',
-      target_ip: '127.0.0.1',
-      target_port: echo.port,
-      agent_id: agentId,
-    });
+    await hub.api.createRoute(localRoute('after-type.example.com', echo.port, agentId));
     await waitFor(() => relays('after-type.example.com'), {
       timeoutMs: 10_000,
       what: 'a route created after the key was cleaned',
@@ -228,12 +214,7 @@ describe('foreign values in Redis (processes, real Redis)', () => {
     expect(await relays('ok.example.com')).toBe(true);
     // The Hub puts the real view back with its next change; the Link follows.
     if (good) await redis.set(viewKey, good);
-    await hub.api.createRoute({
-      domain: 'after-view.example.com',
-      target_ip: '127.0.0.1',
-      target_port: echo.port,
-      agent_id: agentId,
-    });
+    await hub.api.createRoute(localRoute('after-view.example.com', echo.port, agentId));
     await waitFor(() => relays('after-view.example.com'), {
       timeoutMs: 5000,
       what: 'a route created after the bad view',

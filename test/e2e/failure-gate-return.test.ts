@@ -11,6 +11,7 @@ import type { PartProcess } from './cluster/part-process.js';
 import { loginProbe, startEchoBackend, type EchoBackend } from './cluster/probes.js';
 import { startTcpGap, type TcpGap } from './cluster/tcp-gap.js';
 import { freePort, waitFor } from './cluster/wait.js';
+import { localRoute } from './support/hub-api.js';
 
 describe('a Gate back while its presence still stands (processes, real Redis)', () => {
   const cluster = Cluster.forSuite('failure-gate-return');
@@ -31,12 +32,7 @@ describe('a Gate back while its presence still stands (processes, real Redis)', 
       args: ['--advertise', `127.0.0.1:${gap.port}`],
     });
     const agent = await hub.api.createAgent({ name: 'gate-return', mode: 'redis' });
-    await hub.api.createRoute({
-      domain: 'back.example.com',
-      target_ip: '127.0.0.1',
-      target_port: echo.port,
-      agent_id: agent.ID,
-    });
+    await hub.api.createRoute(localRoute('back.example.com', echo.port, agent.ID));
     link = cluster.startRedisLink(agent.token, 'link-q1');
     await gate.proc.waitForLog('link connected', {
       fields: { linkId: 'link-q1' },

@@ -10,6 +10,7 @@ import type { PartProcess } from './cluster/part-process.js';
 import { loginProbe, startEchoBackend, tryLoginProbe, type EchoBackend } from './cluster/probes.js';
 import { startTwoModeLinks } from './cluster/two-mode-links.js';
 import { sleep, waitFor } from './cluster/wait.js';
+import { localRoute } from './support/hub-api.js';
 import {
   chatReaches,
   connectPlayer,
@@ -91,12 +92,7 @@ describe('the Hub stopped for a minute (processes, real Redis)', () => {
       // Back on the same database: changes flow again.
       hub = await cluster.startHub();
       const restarted = Date.now();
-      await hub.api.createRoute({
-        domain: 'after.example.com',
-        target_ip: '127.0.0.1',
-        target_port: echo.port,
-        agent_id: redisAgentId,
-      });
+      await hub.api.createRoute(localRoute('after.example.com', echo.port, redisAgentId));
       const routableIn = await waitFor(
         async () =>
           (await loginProbe(gate.playerPort, 'after.example.com', 2000)).relayed

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cluster, type GatePart, type HubPart } from './cluster/cluster.js';
 import { loginProbe, startEchoBackend, statusProbe, type EchoBackend } from './cluster/probes.js';
 import { sleep, waitFor } from './cluster/wait.js';
+import { localRoute } from './support/hub-api.js';
 
 const OFFLINE_MOTD = /Server is offline/;
 const OFFLINE_KICK = /offline right now/;
@@ -46,12 +47,7 @@ describe('a Link that goes away (processes, real Redis)', () => {
     const agent = await hub.api.createAgent({ name: 'link-kill', mode: 'redis' });
     token = agent.token;
     for (const domain of ['clean.example.com', 'killed.example.com', 'silent.example.com']) {
-      await hub.api.createRoute({
-        domain,
-        target_ip: '127.0.0.1',
-        target_port: backend.port,
-        agent_id: agent.ID,
-      });
+      await hub.api.createRoute(localRoute(domain, backend.port, agent.ID));
     }
   });
 

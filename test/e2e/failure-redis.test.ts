@@ -10,7 +10,7 @@ import type { PartProcess } from './cluster/part-process.js';
 import { loginProbe, startEchoBackend, type EchoBackend } from './cluster/probes.js';
 import { OwnRedis } from './cluster/redis-server.js';
 import { sleep, waitFor } from './cluster/wait.js';
-import type { RouteJson } from './support/hub-api.js';
+import { localRoute, type RouteJson } from './support/hub-api.js';
 
 /** How long Redis stays away. */
 const OUTAGE_MS = 12_000;
@@ -41,12 +41,7 @@ describe('Redis restarted under a running network (processes)', () => {
     gate = await cluster.startGate('gate-r1');
     const agent = await hub.api.createAgent({ name: 'redis-restart', mode: 'redis' });
     agentId = agent.ID;
-    moved = await hub.api.createRoute({
-      domain: 'moved.example.com',
-      target_ip: '127.0.0.1',
-      target_port: first.port,
-      agent_id: agentId,
-    });
+    moved = await hub.api.createRoute(localRoute('moved.example.com', first.port, agentId));
     link = cluster.startRedisLink(agent.token, 'link-r1');
     await gate.proc.waitForLog('link connected', {
       fields: { linkId: 'link-r1' },
@@ -73,12 +68,7 @@ describe('Redis restarted under a running network (processes)', () => {
     }
     // The API keeps taking changes: the database is the source of truth.
     await hub.api.ok('PUT', `/api/routes/${moved.ID}`, { target_port: second.port });
-    await hub.api.createRoute({
-      domain: 'new.example.com',
-      target_ip: '127.0.0.1',
-      target_port: second.port,
-      agent_id: agentId,
-    });
+    await hub.api.createRoute(localRoute('new.example.com', second.port, agentId));
     const routes = await hub.api.ok<RouteJson[]>('GET', '/api/routes');
     expect(routes.map((r) => r.domain).sort()).toEqual(['moved.example.com', 'new.example.com']);
     // Nothing reached the data plane yet: the Link still dials the old target.

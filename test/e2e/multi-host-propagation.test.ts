@@ -9,6 +9,7 @@ import { Cluster, type GatePart, type HubPart } from './cluster/cluster.js';
 import { loginProbe, startEchoBackend, type EchoBackend } from './cluster/probes.js';
 import { waitFor } from './cluster/wait.js';
 import { percentile, summary } from './cluster/percentile.js';
+import { localRoute } from './support/hub-api.js';
 
 const CHANGES = Number(process.env['E2E_PROPAGATION_CHANGES'] ?? 200);
 
@@ -38,12 +39,7 @@ describe('route changes reaching every Gate (processes, real Redis)', () => {
     gates = await Promise.all([cluster.startGate('gate-p1'), cluster.startGate('gate-p2')]);
     const agent = await hub.api.createAgent({ name: 'propagation', mode: 'redis' });
     agentId = agent.ID;
-    await hub.api.createRoute({
-      domain: 'warm.example.com',
-      target_ip: '127.0.0.1',
-      target_port: echo.port,
-      agent_id: agentId,
-    });
+    await hub.api.createRoute(localRoute('warm.example.com', echo.port, agentId));
     cluster.startRedisLink(agent.token, 'link-p1');
     for (const gate of gates) {
       await gate.proc.waitForLog('link connected', {
@@ -68,12 +64,7 @@ describe('route changes reaching every Gate (processes, real Redis)', () => {
     for (let i = 0; i < CHANGES; i++) {
       const domain = `r${i}.propagation.example.com`;
       const sent = performance.now();
-      const created = hub.api.createRoute({
-        domain,
-        target_ip: '127.0.0.1',
-        target_port: echo.port,
-        agent_id: agentId,
-      });
+      const created = hub.api.createRoute(localRoute(domain, echo.port, agentId));
       const [times, answeredAt] = await Promise.all([
         Promise.all(gates.map((g) => routableAt(g.playerPort, domain, 10_000))),
         created.then(() => performance.now()),

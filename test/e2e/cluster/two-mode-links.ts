@@ -1,5 +1,5 @@
 /** The usual pair behind a failure test: a redis-mode and a push-mode agent, each with its Link. */
-import type { AgentJson } from '../support/hub-api.js';
+import { localRoute, type AgentJson } from '../support/hub-api.js';
 import type { Cluster, GatePart, HubPart } from './cluster.js';
 import type { PartProcess } from './part-process.js';
 import { freePort } from './wait.js';
@@ -20,12 +20,7 @@ type Routes = Readonly<Record<string, number>>;
 
 async function addRoutes(hub: HubPart, routes: Routes, agentId: number): Promise<void> {
   for (const [domain, port] of Object.entries(routes)) {
-    await hub.api.createRoute({
-      domain,
-      target_ip: '127.0.0.1',
-      target_port: port,
-      agent_id: agentId,
-    });
+    await hub.api.createRoute(localRoute(domain, port, agentId));
   }
 }
 
