@@ -327,8 +327,13 @@ describe('redis bus: connections that drop', () => {
     console.info(`connections killed: change seen ${took} ms later`);
 
     // Only the subscription this time: the command connection never noticed anything.
-    const [subscriber] = await clientIds(name, 'bus-subscriber');
-    await admin.call('CLIENT', 'KILL', 'ID', subscriber ?? '');
+    // The subscriber re-names itself once it is back from the first kill: wait for it.
+    let subscriber: string | undefined;
+    await eventuallyAsync(async () => {
+      [subscriber] = await clientIds(name, 'bus-subscriber');
+      return subscriber !== undefined;
+    }, 'the subscriber back under its name');
+    await admin.call('CLIENT', 'KILL', 'ID', subscriber!);
     await hub.publishConfig(snapshot(3));
     await eventually(() => seen.includes(3), 'version 3 after the subscriber came back', 5000);
     expect(seen).toEqual([1, 2, 3]);
