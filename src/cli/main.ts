@@ -1,8 +1,4 @@
 import { Command } from 'commander';
-import { registerAllCommand } from './all-command.js';
-import { registerGateCommand } from './gate-command.js';
-import { registerHubCommand } from './hub-command.js';
-import { registerLinkCommand } from './link-command.js';
 import { VERSION } from '../shared/version.js';
 
 /**
@@ -15,14 +11,24 @@ export function normalizeArgs(args: readonly string[]): string[] {
   );
 }
 
+type Register = (program: Command) => void;
+
+// Each command is loaded only when it runs: a Gate or a Link must not carry the Hub's web
+// framework, database drivers and password hashing in memory (about 35 MB of idle RSS).
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  hub: async () => (await import('./hub-command.js')).registerHubCommand,
+  gate: async () => (await import('./gate-command.js')).registerGateCommand,
+  link: async () => (await import('./link-command.js')).registerLinkCommand,
+  all: async () => (await import('./all-command.js')).registerAllCommand,
+};
+
+const args = normalizeArgs(process.argv.slice(2));
 const program = new Command('gatelink')
   .description('Gatelink: public Gates, private Links and a Hub that drives them.')
   .version(VERSION)
   .showHelpAfterError();
 
-registerHubCommand(program);
-registerGateCommand(program);
-registerLinkCommand(program);
-registerAllCommand(program);
+const chosen = args[0] !== undefined ? COMMANDS[args[0]] : undefined;
+for (const load of chosen ? [chosen] : Object.values(COMMANDS)) (await load())(program);
 
-await program.parseAsync(normalizeArgs(process.argv.slice(2)), { from: 'user' });
+await program.parseAsync(args, { from: 'user' });
