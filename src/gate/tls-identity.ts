@@ -1,7 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { generate } from 'selfsigned';
 
 /** The Gate's tunnel certificate: what it serves and the fingerprint Links pin. */
 export interface TlsIdentity {
@@ -59,6 +58,8 @@ export async function loadTlsIdentity({
   const notBeforeDate = new Date(Date.now() - 60_000);
   const notAfterDate = new Date(notBeforeDate.getTime() + 20 * 365 * 24 * 3600_000);
   // Links pin the fingerprint and never check names or dates; a long validity avoids a silent expiry.
+  // Loaded only the one time a pair is made: the generator is large and a Gate needs it once.
+  const { generate } = await import('selfsigned');
   const pems = await generate([{ name: 'commonName', value: commonName }], {
     keyType: 'ec',
     curve: 'P-256',
