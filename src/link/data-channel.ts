@@ -6,7 +6,7 @@ import type { Logger } from '../shared/logger.js';
 import { ClientConn } from './client-conn.js';
 import { LinkErrors } from './errors.js';
 import { dialGate } from './gate-dial.js';
-import { relayed } from '../shared/relay.js';
+import { relay } from '../shared/relay.js';
 import { dialTarget } from './target-dial.js';
 
 /** One data channel: the session it belongs to and the callbacks that keep the pool count. */
@@ -171,7 +171,8 @@ async function serveOpen(
   if (initial.length) target.write(initial);
   conn.send({ type: 'openOk' });
   options.onRelay([conn.socket, target]);
-  const done = relayed(conn.socket, target);
+  // Not awaited: the relay owns both sockets from here, and an async frame kept waiting for it
+  // would hold this set-up's closures and promises in memory for the whole life of the player.
+  relay(conn.socket, target);
   setImmediate(answered);
-  await done;
 }

@@ -36,8 +36,3 @@ export function relay(a: Socket, b: Socket, onClose?: (err?: Error) => void): vo
   a.pipe(b);
   b.pipe(a);
 }
-
-/** `relay` as a promise that settles once both sockets are closed. */
-export function relayed(a: Socket, b: Socket): Promise<void> {
-  return new Promise((resolve) => relay(a, b, () => resolve()));
-}
