@@ -143,7 +143,13 @@ export function createConnectionRouter({
     track(channel.socket);
     channel.socket.setNoDelay(true);
     if (channel.head.length > 0) socket.write(channel.head);
-    relay(socket, channel.socket, () => stats.closed(handle));
+    relay(socket, channel.socket, closedIn(stats, handle));
     if (isStatus) statusCache.capture(route.id, channel.socket, channel.head);
   };
+}
+
+// Made outside `route` so the callback, which lives as long as the player, holds only these two
+// and not the handshake, its buffered bytes and the rest of the set-up.
+function closedIn(stats: GateStats, handle: Parameters<GateStats['closed']>[0]): () => void {
+  return () => stats.closed(handle);
 }

@@ -157,6 +157,8 @@ export async function createTunnelServer(
     session.addChannel(conn);
   };
 
+  const logSocketError = (err: Error) => log.debug({ err: err.message }, 'tunnel socket error');
+
   const onConnection = (socket: Socket) => {
     if (closing || unidentified >= MAX_UNIDENTIFIED) {
       socket.destroy();
@@ -172,7 +174,9 @@ export async function createTunnelServer(
       socket.off('close', identify);
     };
     socket.once('close', identify);
-    socket.on('error', (err) => log.debug({ err: err.message }, 'tunnel socket error'));
+    // Made outside this scope: a player's data channel keeps it, and must not keep the
+    // handshake state (nonce, frame reader, timers) with it.
+    socket.on('error', logSocketError);
     socket.setNoDelay(true);
     socket.setKeepAlive(true, heartbeatMs);
     const remote = `${socket.remoteAddress}:${socket.remotePort}`;
