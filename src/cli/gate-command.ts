@@ -4,6 +4,12 @@ import { resolveGateConfig, type GateConfig, type ListenAddress } from '../gate/
 import { createGate } from '../gate/gate.js';
 import { createLogger } from '../shared/logger.js';
 import { createBus } from './create-bus.js';
+import {
+  dataDirOption,
+  logLevelOption,
+  redisCaOption,
+  redisPrefixOption,
+} from './shared-options.js';
 
 /** Options `addGateOptions` defines, as commander hands them over. */
 export interface GateCliOptions {
@@ -354,29 +360,12 @@ export function registerGateCommand(program: Command): void {
       'Run a Gate: accepts players, relays them through Link tunnels (needs the Redis bus)',
     );
   addGateOptions(cmd)
-    .addOption(
-      new Option('--data-dir <dir>', 'where the generated tunnel key pair is kept')
-        .env('DATA_DIR')
-        .default('./data'),
-    )
+    .addOption(dataDirOption('where the generated tunnel key pair is kept'))
     .addOption(
       new Option('--redis-url <url>', 'Redis the Hub publishes to (required)').env('REDIS_URL'),
     )
-    .addOption(
-      new Option('--redis-prefix <prefix>', 'Redis key prefix (default gatelink:)').env(
-        'REDIS_PREFIX',
-      ),
-    )
-    .addOption(
-      new Option(
-        '--redis-ca <file>',
-        'PEM of a private CA that signed the Redis certificate (rediss://)',
-      ).env('REDIS_CA_FILE'),
-    )
-    .addOption(
-      new Option('--log-level <level>', 'trace|debug|info|warn|error')
-        .env('LOG_LEVEL')
-        .default('info'),
-    )
+    .addOption(redisPrefixOption())
+    .addOption(redisCaOption())
+    .addOption(logLevelOption())
     .action((o: GateCommandOptions) => runGate(o));
 }

@@ -9,6 +9,12 @@ import type { Logger } from '../shared/logger.js';
 import { GatelinkError } from '../shared/errors.js';
 import { createLogger } from '../shared/logger.js';
 import { createBus } from './create-bus.js';
+import {
+  dataDirOption,
+  logLevelOption,
+  redisCaOption,
+  redisPrefixOption,
+} from './shared-options.js';
 
 /** Options `addHubOptions` defines, as commander hands them over. */
 export interface HubOptions {
@@ -138,27 +144,14 @@ export function addHubOptions(cmd: Command): Command {
         'sqlite:<file>, sqlite::memory: or postgres://… (default sqlite:<data-dir>/hub.db)',
       ).env('DATABASE_URL'),
     )
-    .addOption(
-      new Option('--data-dir <dir>', 'directory for the SQLite file')
-        .env('DATA_DIR')
-        .default('./data'),
-    )
+    .addOption(dataDirOption('directory for the SQLite file'))
     .addOption(
       new Option('--redis-url <url>', 'use the Redis bus (separate Gates and Links)').env(
         'REDIS_URL',
       ),
     )
-    .addOption(
-      new Option('--redis-prefix <prefix>', 'Redis key prefix (default gatelink:)').env(
-        'REDIS_PREFIX',
-      ),
-    )
-    .addOption(
-      new Option(
-        '--redis-ca <file>',
-        'PEM of a private CA that signed the Redis certificate (rediss://)',
-      ).env('REDIS_CA_FILE'),
-    )
+    .addOption(redisPrefixOption())
+    .addOption(redisCaOption())
     .addOption(
       new Option(
         '--admin-password <password>',
@@ -183,11 +176,7 @@ export function addHubOptions(cmd: Command): Command {
         'reverse proxies whose X-Forwarded-For names the client (comma-separated addresses or CIDRs)',
       ).env('HUB_TRUST_PROXY'),
     )
-    .addOption(
-      new Option('--log-level <level>', 'trace|debug|info|warn|error')
-        .env('LOG_LEVEL')
-        .default('info'),
-    );
+    .addOption(logLevelOption());
 }
 
 /** `gatelink hub`: the control plane, and the `-gen-token` / `-change-password` maintenance commands. */

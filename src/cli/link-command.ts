@@ -6,6 +6,7 @@ import { createPushListener } from '../link/push-listener.js';
 import type { ViewSource } from '../link/view-source.js';
 import { createLogger } from '../shared/logger.js';
 import { createBus } from './create-bus.js';
+import { logLevelOption, redisCaOption, redisPrefixOption } from './shared-options.js';
 
 interface LinkCommandOptions {
   token?: string;
@@ -131,16 +132,8 @@ export function registerLinkCommand(program: Command): void {
       ).argParser(parseListen),
     )
     .addOption(opt('--redis <url>', 'redis mode: follow the view in this Redis', 'REDIS_URL'))
-    .addOption(
-      opt('--redis-prefix <prefix>', 'Redis key prefix (default gatelink:)', 'REDIS_PREFIX'),
-    )
-    .addOption(
-      opt(
-        '--redis-ca <file>',
-        'PEM of a private CA that signed the Redis certificate (rediss://)',
-        'REDIS_CA_FILE',
-      ),
-    )
+    .addOption(redisPrefixOption())
+    .addOption(redisCaOption())
     .addOption(
       opt('--id <id>', 'name of this Link among the agent’s Links (default: host name)', 'LINK_ID'),
     )
@@ -151,8 +144,6 @@ export function registerLinkCommand(program: Command): void {
         'LINK_POOL_SIZE',
       ).argParser(parsePoolSize),
     )
-    .addOption(
-      opt('--log-level <level>', 'trace|debug|info|warn|error', 'LOG_LEVEL').default('info'),
-    )
+    .addOption(logLevelOption())
     .action((o: LinkCommandOptions, cmd: Command) => runLink(o, cmd));
 }
