@@ -6,36 +6,11 @@ import { createLogger, silentLogger } from '../../shared/logger.js';
 import { hashToken } from '../../shared/token-hash.js';
 import { createHubRuntime, type HubRuntime } from './index.js';
 import { createMemoryHubStore, type MemoryHubStore } from './memory-hub-store.js';
-import type { HubAgentState } from './store.js';
+import { agentState as agent, gatePresence } from './test-fixtures.js';
 
-const agent = (id: number, token: string, over: Partial<HubAgentState> = {}): HubAgentState => ({
-  id,
-  name: `agent ${id}`,
-  mode: 'redis',
-  enabled: true,
-  tokenHash: hashToken(token),
-  token,
-  pushUrl: null,
-  ...over,
-});
-
-const gate = (id: string, over: Partial<GatePresence> = {}): GatePresence => ({
-  id,
-  tunnelAddr: `${id}.example.net:25590`,
-  tls: true,
-  fingerprint: 'AA:BB',
-  name: id,
-  region: 'eu',
-  version: '0.1.0',
-  publicAddr: '0.0.0.0:25565',
-  startedAt: Date.now() - 60_000,
-  lastSeen: Date.now(),
-  connections: 0,
-  sessions: [],
-  routes: [],
-  configVersion: 1,
-  ...over,
-});
+// Gates that have been up a while, as a Hub usually finds them.
+const gate = (id: string, over: Partial<GatePresence> = {}) =>
+  gatePresence(id, { startedAt: Date.now() - 60_000, ...over });
 
 /** Resolve with the first value `watch` delivers that satisfies `ok`. */
 function waitFor<T>(

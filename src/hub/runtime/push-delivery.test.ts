@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryBus } from '../../bus/memory-bus.js';
 import type { Bus } from '../../bus/bus.js';
-import type { GatePresence, LinkView } from '../../bus/types.js';
+import type { LinkView } from '../../bus/types.js';
 import {
   PUSH_SIGNATURE_HEADER,
   PUSH_TIMESTAMP_HEADER,
@@ -14,6 +14,7 @@ import { hashToken } from '../../shared/token-hash.js';
 import { createHubRuntime, type HubRuntime, type PushOptions } from './index.js';
 import { createMemoryHubStore, type MemoryHubStore } from './memory-hub-store.js';
 import { sendPush } from './push-request.js';
+import { gatePresence } from './test-fixtures.js';
 
 interface Received {
   path: string;
@@ -80,22 +81,7 @@ const until = async (ok: () => boolean | Promise<boolean>, ms = 3_000) => {
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const gate = (id: string, fingerprint = 'AA:BB'): GatePresence => ({
-  id,
-  tunnelAddr: `${id}.example.net:25590`,
-  tls: true,
-  fingerprint,
-  name: id,
-  region: 'eu',
-  version: '0.1.0',
-  publicAddr: '0.0.0.0:25565',
-  startedAt: Date.now(),
-  lastSeen: Date.now(),
-  connections: 0,
-  sessions: [],
-  routes: [],
-  configVersion: 1,
-});
+const gate = (id: string, fingerprint = 'AA:BB') => gatePresence(id, { fingerprint });
 
 let bus: Bus;
 let store: MemoryHubStore;

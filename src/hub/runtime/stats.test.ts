@@ -1,30 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryBus } from '../../bus/memory-bus.js';
 import type { Bus } from '../../bus/bus.js';
-import type { GatePresence } from '../../bus/types.js';
 import { silentLogger } from '../../shared/logger.js';
 import { hashToken } from '../../shared/token-hash.js';
 import { createHubRuntime, type HubRuntime } from './index.js';
 import { createMemoryHubStore, type MemoryHubStore } from './memory-hub-store.js';
 import { intervalBytes } from './stats-sampler.js';
-
-const gate = (id: string, over: Partial<GatePresence> = {}): GatePresence => ({
-  id,
-  tunnelAddr: `${id}.example.net:25590`,
-  tls: true,
-  fingerprint: 'AA:BB',
-  name: id,
-  region: 'eu',
-  version: '0.1.0',
-  publicAddr: '0.0.0.0:25565',
-  startedAt: Date.now(),
-  lastSeen: Date.now(),
-  connections: 0,
-  sessions: [],
-  routes: [],
-  configVersion: 1,
-  ...over,
-});
+import { gatePresence as gate } from './test-fixtures.js';
 
 let bus: Bus;
 let store: MemoryHubStore;

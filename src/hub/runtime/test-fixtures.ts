@@ -1,0 +1,42 @@
+import type { GatePresence } from '../../bus/types.js';
+import { hashToken } from '../../shared/token-hash.js';
+import type { HubAgentState } from './store.js';
+
+/** A live Gate's presence for runtime tests; `over` replaces any field. */
+export function gatePresence(id: string, over: Partial<GatePresence> = {}): GatePresence {
+  return {
+    id,
+    tunnelAddr: `${id}.example.net:25590`,
+    tls: true,
+    fingerprint: 'AA:BB',
+    name: id,
+    region: 'eu',
+    version: '0.1.0',
+    publicAddr: '0.0.0.0:25565',
+    startedAt: Date.now(),
+    lastSeen: Date.now(),
+    connections: 0,
+    sessions: [],
+    routes: [],
+    configVersion: 1,
+    ...over,
+  };
+}
+
+/** An agent as the store reports it, its hash derived from `token`; redis mode unless `over` says. */
+export function agentState(
+  id: number,
+  token: string,
+  over: Partial<HubAgentState> = {},
+): HubAgentState {
+  return {
+    id,
+    name: `agent ${id}`,
+    mode: 'redis',
+    enabled: true,
+    tokenHash: hashToken(token),
+    token,
+    pushUrl: null,
+    ...over,
+  };
+}
