@@ -106,19 +106,25 @@ describe('Minecraft front: answers for servers it cannot reach', () => {
     expect(res).toMatchObject({ joined: false, reason: DEFAULT_TEXTS.kickOffline });
   });
 
+  // The route's remembered status (the server's own version and slots) with the offline MOTD
+  // and nobody online; a login still gets the offline message, since a cached MOTD must not
+  // look like a working server.
+  async function expectRememberedButOffline(): Promise<void> {
+    const res = await ping('play.example.com', ports.playerPort);
+    expect(textOf(res.description)).toBe(DEFAULT_TEXTS.motdOffline);
+    expect(res.players.online).toBe(0);
+    expect(res.version.name).not.toBe(DEFAULT_TEXTS.versionName);
+    expect(typeof res.latency).toBe('number');
+    expect((await login('play.example.com', ports.playerPort)).reason).toBe(
+      DEFAULT_TEXTS.kickOffline,
+    );
+  }
+
   it('answers as offline when the Link session vanishes while the channel is being opened', async () => {
     tunnel.vanishing.add(1);
     try {
       // The route's status was relayed earlier in this file, so the remembered one is shown.
-      const res = await ping('play.example.com', ports.playerPort);
-      // The server's own version and slots, the offline MOTD and nobody online.
-      expect(textOf(res.description)).toBe(DEFAULT_TEXTS.motdOffline);
-      expect(res.players.online).toBe(0);
-      expect(res.version.name).not.toBe(DEFAULT_TEXTS.versionName);
-      expect(typeof res.latency).toBe('number');
-      expect((await login('play.example.com', ports.playerPort)).reason).toBe(
-        DEFAULT_TEXTS.kickOffline,
-      );
+      await expectRememberedButOffline();
     } finally {
       tunnel.vanishing.delete(1);
     }
@@ -142,16 +148,7 @@ describe('Minecraft front: answers for servers it cannot reach', () => {
     await ping('play.example.com', ports.playerPort);
     tunnel.online.delete(1);
     try {
-      const res = await ping('play.example.com', ports.playerPort);
-      // The server's own version and slots, the offline MOTD and nobody online.
-      expect(textOf(res.description)).toBe(DEFAULT_TEXTS.motdOffline);
-      expect(res.players.online).toBe(0);
-      expect(res.version.name).not.toBe(DEFAULT_TEXTS.versionName);
-      expect(typeof res.latency).toBe('number');
-      // A login still gets the offline message: a cached MOTD must not look like a working server.
-      expect((await login('play.example.com', ports.playerPort)).reason).toBe(
-        DEFAULT_TEXTS.kickOffline,
-      );
+      await expectRememberedButOffline();
     } finally {
       tunnel.online.add(1);
     }
