@@ -206,8 +206,6 @@ export function createGate({ config, log, bus, createTunnelServer }: CreateGateO
       log,
     });
     tunnel.onEvent((e) => {
-      // The front reports a failed open itself, naming the domain.
-      if (e.message === 'open failed') return;
       // Throttle per Link (or per address for refusals), never across Links: each connect and
       // disconnect of a distinct Link is an event the operator needs to see.
       const m = e.meta ?? {};

@@ -269,12 +269,17 @@ export async function createTunnelServer(
           err instanceof ChannelLostError
             ? 'GATE_ERR_TARGET_REFUSED'
             : (err as { code?: string }).code;
-        emit('warn', 'open failed', {
-          routeId: route.id,
-          agentId: route.agentId,
-          code,
-          reason: (err as Error).message,
-        });
+        // Not an event: the caller reports the failure it gets, naming the domain.
+        log.debug(
+          {
+            gateId,
+            routeId: route.id,
+            agentId: route.agentId,
+            code,
+            reason: (err as Error).message,
+          },
+          'open failed',
+        );
         if (err instanceof ChannelLostError) throw TunnelErrors.TARGET_REFUSED(err.message);
         throw err;
       }

@@ -60,7 +60,7 @@ export interface TunnelServer extends Upstream {
   readonly tls: boolean;
   /** New config: sessions of agents deleted, disabled or whose token hash changed are closed at once. */
   applyConfig(snapshot: import('../bus/types.js').ConfigSnapshot): void;
-  /** Link connected/disconnected, bad token, open failures: for the Gate to log and publish. */
+  /** Link connected/disconnected, refused tokens: for the Gate to log and publish. (A failed `open` rejects instead.) */
   onEvent(listener: (event: Omit<import('../bus/types.js').LogEvent, 'source'>) => void): void;
   close(): Promise<void>;
 }
