@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { bundleCli } from '../scripts/bundle.js';
 
 /** The JavaScript the Gate and Link processes run, and what it was built from. */
 export interface BenchBuild {
@@ -11,9 +11,9 @@ export interface BenchBuild {
 }
 
 /**
- * Transpile the Gatelink sources to JavaScript under `<root>/.bench/build/dist`, the way an
- * operator runs the built package: no TypeScript loader in the processes whose memory is
- * measured (type-checking is `tsc`'s job). By default the committed tree (`HEAD`) is built, so
+ * Build the Gatelink sources under `<root>/.bench/build/dist` exactly as `npm run build` does
+ * (scripts/bundle.ts), the way an operator runs the built package: no TypeScript loader in the
+ * processes whose memory is measured. By default the committed tree (`HEAD`) is built, so
  * a run measures a known commit; `fromWorkingTree` builds the files as they are on disk.
  * The staging directory sits inside the checkout so packages resolve from its node_modules.
  */
@@ -34,20 +34,6 @@ export async function buildForBench(root: string, fromWorkingTree: boolean): Pro
     execFileSync('tar', ['-x', '-C', stage], { input: tar });
     source = `HEAD ${sha}`;
   }
-  const src = join(stage, 'src');
-  const entryPoints = (readdirSync(src, { recursive: true }) as string[])
-    .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts') && !file.endsWith('.d.ts'))
-    .map((file) => join(src, file));
-  await build({
-    entryPoints,
-    outdir: join(stage, 'dist'),
-    outbase: src,
-    bundle: false,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    sourcemap: true,
-    logLevel: 'silent',
-  });
-  return { entry: join(stage, 'dist', 'cli', 'main.js'), source };
+  const entry = await bundleCli(join(stage, 'src'), join(stage, 'dist'));
+  return { entry, source };
 }
