@@ -1,6 +1,9 @@
+import { execFile } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 
 /** The Gate's tunnel certificate: what it serves and the fingerprint Links pin. */
 export interface TlsIdentity {
@@ -35,6 +38,49 @@ async function readIfExists(path: string): Promise<string | null> {
   }
 }
 
+/** Runs in the child: generates the pair with selfsigned, prints `{ key, cert }` as JSON. */
+const GENERATE_SCRIPT = `
+const [, generatorPath, commonName, notBefore, notAfter] = process.argv;
+require(generatorPath)
+  .generate([{ name: 'commonName', value: commonName }], {
+    keyType: 'ec',
+    curve: 'P-256',
+    algorithm: 'sha256',
+    notBeforeDate: new Date(Number(notBefore)),
+    notAfterDate: new Date(Number(notAfter)),
+  })
+  .then((pems) => process.stdout.write(JSON.stringify({ key: pems.private, cert: pems.cert })));
+`;
+
+/**
+ * A new EC P-256 key and self-signed certificate, made in a short-lived Node process: the
+ * generator and its X.509 libraries take about 18 MB that a Gate would otherwise keep for its
+ * whole life, for a job it does once.
+ */
+async function generateInChild(commonName: string): Promise<{ key: string; cert: string }> {
+  const notBefore = Date.now() - 60_000;
+  // Links pin the fingerprint and never check names or dates; a long validity avoids a silent expiry.
+  const notAfter = notBefore + 20 * 365 * 24 * 3600_000;
+  const generatorPath = createRequire(import.meta.url).resolve('selfsigned');
+  try {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['-e', GENERATE_SCRIPT, generatorPath, commonName, String(notBefore), String(notAfter)],
+      { env: {}, timeout: 60_000, maxBuffer: 1024 * 1024 },
+    );
+    return JSON.parse(stdout) as { key: string; cert: string };
+  } catch (err) {
+    // execFile's message repeats the whole command line; the child's last words say more.
+    const stderr = String((err as { stderr?: unknown }).stderr ?? '')
+      .trim()
+      .split('\n')
+      .at(-1);
+    throw new Error(
+      `could not generate the Gate's TLS key pair: ${stderr || (err as Error).message}`,
+    );
+  }
+}
+
 /**
  * Load the operator's PEM files, or the pair kept in `dataDir`, or create that pair on first
  * start. The fingerprint must survive restarts: Links pin it, so it is generated exactly once.
@@ -55,24 +101,13 @@ export async function loadTlsIdentity({
   const [key, cert] = await Promise.all([readIfExists(keyPath), readIfExists(certPath)]);
   if (key && cert) return Object.freeze({ key, cert, fingerprint: certificateFingerprint(cert) });
 
-  const notBeforeDate = new Date(Date.now() - 60_000);
-  const notAfterDate = new Date(notBeforeDate.getTime() + 20 * 365 * 24 * 3600_000);
-  // Links pin the fingerprint and never check names or dates; a long validity avoids a silent expiry.
-  // Loaded only the one time a pair is made: the generator is large and a Gate needs it once.
-  const { generate } = await import('selfsigned');
-  const pems = await generate([{ name: 'commonName', value: commonName }], {
-    keyType: 'ec',
-    curve: 'P-256',
-    algorithm: 'sha256',
-    notBeforeDate,
-    notAfterDate,
-  });
+  const pems = await generateInChild(commonName);
   await mkdir(dataDir, { recursive: true });
-  await writeFile(keyPath, pems.private, { mode: 0o600 });
+  await writeFile(keyPath, pems.key, { mode: 0o600 });
   await chmod(keyPath, 0o600);
   await writeFile(certPath, pems.cert, { mode: 0o644 });
   return Object.freeze({
-    key: pems.private,
+    key: pems.key,
     cert: pems.cert,
     fingerprint: certificateFingerprint(pems.cert),
   });
