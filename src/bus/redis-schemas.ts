@@ -1,5 +1,5 @@
 import { Type, type TSchema, type Static } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
+import { Check } from '@sinclair/typebox/value';
 import type { Logger } from '../shared/logger.js';
 import type { ConfigSnapshot, GatePresence, LinkView, LogEvent } from './types.js';
 
@@ -97,7 +97,7 @@ function keepValid<T extends TSchema>(
   const out: Static<T>[] = [];
   let skipped = 0;
   for (const item of items) {
-    if (Value.Check(schema, item)) out.push(item);
+    if (Check(schema, item)) out.push(item);
     else skipped++;
   }
   if (skipped > 0) log.warn({ key, skipped }, `redis bus: skipped ${skipped} malformed ${what}`);
@@ -107,7 +107,7 @@ function keepValid<T extends TSchema>(
 /** A config snapshot read from Redis, malformed routes/agents dropped; null when unusable. */
 export function parseSnapshot(raw: string, log: Logger, key: string): ConfigSnapshot | null {
   const value = parseJson(raw);
-  if (!Value.Check(SnapshotEnvelope, value)) {
+  if (!Check(SnapshotEnvelope, value)) {
     log.warn({ key }, 'redis bus: skipped a malformed config snapshot');
     return null;
   }
@@ -121,7 +121,7 @@ export function parseSnapshot(raw: string, log: Logger, key: string): ConfigSnap
 /** A Gate presence read from Redis; null (and a warning) when malformed. */
 export function parsePresence(raw: string, log: Logger, key: string): GatePresence | null {
   const value = parseJson(raw);
-  if (Value.Check(PresenceSchema, value)) return value;
+  if (Check(PresenceSchema, value)) return value;
   log.warn({ key }, 'redis bus: skipped a malformed gate presence');
   return null;
 }
@@ -129,7 +129,7 @@ export function parsePresence(raw: string, log: Logger, key: string): GatePresen
 /** A Link view read from Redis, malformed routes/gates dropped; undefined when unusable. */
 export function parseLinkView(raw: string, log: Logger, key: string): LinkView | undefined {
   const value = parseJson(raw);
-  if (!Value.Check(ViewEnvelope, value)) {
+  if (!Check(ViewEnvelope, value)) {
     log.warn({ key }, 'redis bus: skipped a malformed link view');
     return undefined;
   }
@@ -145,7 +145,7 @@ export function parseLinkView(raw: string, log: Logger, key: string): LinkView |
 /** A log event read from the stream; null (and a warning) when malformed. */
 export function parseLogEvent(raw: string, log: Logger, key: string): LogEvent | null {
   const value = parseJson(raw);
-  if (Value.Check(LogEventSchema, value)) return value;
+  if (Check(LogEventSchema, value)) return value;
   log.warn({ key }, 'redis bus: skipped a malformed log event');
   return null;
 }
