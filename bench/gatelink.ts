@@ -8,6 +8,12 @@ import { benchSnapshot, runConfigPlane } from './config-plane.js';
 import { BENCH_DOMAIN, type BenchPath } from './paths.js';
 import { freePort, spawnChild, waitForPort, type BenchChild } from './processes.js';
 
+/**
+ * Node flags of a Gate and a Link as deploy/ runs them (systemd units, compose, Kubernetes):
+ * a 1 MB young generation, see docs/operations.md.
+ */
+const PROXY_NODE_FLAGS = ['--max-semi-space-size=1'];
+
 /** How to start one Gatelink path (a Gate and a Link, each its own process). */
 export interface GatelinkOptions {
   readonly key: 'gatelink' | 'gatelink-tls';
@@ -63,6 +69,7 @@ export async function startGatelink(options: GatelinkOptions): Promise<BenchPath
     stopConfigPlane = await runConfigPlane(bus, benchSnapshot(token, backendPort));
 
     const node = (name: string): string[] => [
+      ...PROXY_NODE_FLAGS,
       ...(entry.endsWith('.ts') ? ['--import', 'tsx'] : []),
       ...(cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, `--cpu-prof-name=${key}-${name}.cpuprofile`] : []),
       entry,
