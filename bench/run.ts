@@ -170,7 +170,8 @@ async function main(): Promise<number> {
     }
     for (const path of paths) results[path.key] ??= { rounds: [], memory: {}, notes: [] };
 
-    await sleep(plan.settleMs);
+    // Idle means at rest: read once the last process started has done nothing for restMs.
+    await sleep(plan.restMs);
     for (const path of paths) results[path.key]!.memory = idleRss(path);
 
     for (const path of paths) {
