@@ -65,4 +65,44 @@ describe('relay', () => {
     // The player sees its connection end rather than hang.
     await new Promise<void>((r) => (client.readableEnded ? r() : client.once('end', () => r())));
   });
+
+  it('holds back a fast sender while the far reader is slow, and loses nothing', async () => {
+    const [p, client] = await pair();
+    const [backend, c] = await pair();
+    relay(p, c);
+    const total = 32 * 1024 * 1024;
+    const block = Buffer.alloc(64 * 1024, 7);
+    let sent = 0;
+    const pump = () => {
+      while (sent < total) {
+        sent += block.length;
+        if (!client.write(block)) return void client.once('drain', pump);
+      }
+      client.end();
+    };
+    pump();
+    // The backend does not read for a while: the relay must pause the player's side instead of
+    // buffering everything it is sent.
+    backend.pause();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(sent).toBeLessThan(total);
+    expect(p.isPaused()).toBe(true);
+    expect(c.writableLength).toBeLessThan(8 * 1024 * 1024);
+    let received = 0;
+    backend.on('data', (d: Buffer) => (received += d.length));
+    backend.resume();
+    await new Promise<void>((r) => backend.once('end', () => r()));
+    expect(received).toBe(total);
+  });
+
+  it('starts a side that was handed over paused', async () => {
+    const [p, client] = await pair();
+    const [backend, c] = await pair();
+    c.pause();
+    relay(p, c);
+    const atClient = collect(client);
+    backend.end('from the server');
+    await atClient.ended;
+    expect(atClient.text()).toBe('from the server');
+  });
 });
