@@ -5,6 +5,8 @@ import { encodeMessage, type TunnelMessage } from '../protocol/tunnel-messages.j
 /** What a connection does with the next message; swapped as the connection changes role. */
 export type MessageHandler = (message: TunnelMessage) => void;
 
+const ignoreMessage: MessageHandler = () => {};
+
 /**
  * One accepted tunnel connection while it still speaks frames (handshake, idle in the pool,
  * waiting for the Link's answer to an Open). After the answer it is handed out raw.
@@ -28,9 +30,23 @@ export class TunnelConn {
       onProtocolError,
     );
     // allowHalfOpen is for raw relaying; a framed connection whose peer stopped sending is over.
-    socket.once('end', () => {
-      if (!this.reader.detached) socket.destroy();
-    });
+    socket.on('end', this.#onEnd);
+  }
+
+  readonly #onEnd = (): void => {
+    if (!this.reader.detached) this.socket.destroy();
+  };
+
+  /**
+   * Hand the socket out raw: stop reading frames and drop every listener and handler this
+   * connection put on it, so a relayed player keeps none of the framing state alive. Returns the
+   * bytes already received past the last frame.
+   */
+  release(): Buffer {
+    const rest = this.reader.detach();
+    this.socket.off('end', this.#onEnd);
+    this.#handler = ignoreMessage;
+    return rest;
   }
 
   /** Route the next messages elsewhere. */

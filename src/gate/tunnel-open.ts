@@ -49,7 +49,7 @@ export function openOnChannel(
 
     conn.handle((message) => {
       if (message.type === 'openOk') {
-        const head = conn.reader.detach();
+        const head = conn.release();
         finish(null, { socket, head });
       } else if (message.type === 'openFailed') {
         finish(

@@ -216,9 +216,12 @@ export async function createTunnelServer(
       )
     : createNetServer({ allowHalfOpen: true, noDelay: true }, onConnection);
   // Track raw TCP sockets, not TLS ones: a peer stuck mid-handshake must not hold close() up.
+  function untrack(this: Socket): void {
+    sockets.delete(this);
+  }
   server.on('connection', (raw: Socket) => {
     sockets.add(raw);
-    raw.once('close', () => sockets.delete(raw));
+    raw.on('close', untrack);
   });
   if (identity) {
     server.on('tlsClientError', (err) =>

@@ -3,6 +3,8 @@ import { encodeMessage, type TunnelMessage } from '../protocol/tunnel-messages.j
 import { readMessages, type MessageReader } from '../protocol/tunnel-reader.js';
 import { LinkErrors } from './errors.js';
 
+const ignoreError = (): void => {};
+
 /**
  * The Link's end of one tunnel connection while it speaks frames. The handshake awaits messages
  * one by one (`next`); afterwards a handler takes them as they come (`handle`).
@@ -33,14 +35,32 @@ export class ClientConn {
       },
     );
     // allowHalfOpen is for raw relaying; a framed connection whose peer stopped sending is over.
-    socket.once('end', () => {
-      if (!this.reader.detached) socket.destroy();
-    });
+    socket.on('end', this.#onEnd);
     // Resets and the like end the connection ('close' follows); never an unhandled 'error'.
-    socket.on('error', () => {});
-    socket.once('close', () =>
-      this.#fail(LinkErrors.GATE_CLOSED('the gate closed the connection')),
-    );
+    socket.on('error', ignoreError);
+    socket.on('close', this.#onClose);
+  }
+
+  readonly #onEnd = (): void => {
+    if (!this.reader.detached) this.socket.destroy();
+  };
+
+  readonly #onClose = (): void => {
+    this.#fail(LinkErrors.GATE_CLOSED('the gate closed the connection'));
+  };
+
+  /**
+   * Hand the socket out raw: stop reading frames and drop what this connection hung on it, so
+   * a relayed player keeps none of the framing state alive. Returns the bytes already received
+   * past the last frame.
+   */
+  release(): Buffer {
+    const rest = this.reader.detach();
+    this.socket.off('end', this.#onEnd);
+    this.socket.off('close', this.#onClose);
+    this.#handler = null;
+    this.#waiter = null;
+    return rest;
   }
 
   /** The next message, or a rejection when the connection closes, breaks or stays silent. */

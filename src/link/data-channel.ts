@@ -105,7 +105,7 @@ function waitForOpen(
       conn.socket.off('close', onClose);
       if (err) reject(err);
       // Detach now, inside the frame loop: every byte after the Open is the player's stream.
-      else resolve({ open: open!, initial: conn.reader.detach() });
+      else resolve({ open: open!, initial: conn.release() });
     };
     const onClose = () => finish(LinkErrors.GATE_CLOSED('data channel closed while idle'));
     conn.socket.once('close', onClose);

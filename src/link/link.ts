@@ -37,22 +37,28 @@ export function createLink({ config, log, views }: CreateLinkOptions): Link {
   let view: LinkView | null = null;
   let routes = new Map<number, LinkRoute>();
   const sessions = new Map<string, GateSession>();
-  const relays = new Set<readonly [Socket, Socket]>();
+  /** Both sockets of every relayed player. */
+  const relays = new Set<Socket>();
   let closed = false;
 
   const resolveRoute = (routeId: number) => routes.get(routeId);
 
+  // One shared listener, not a closure per player: relays live as long as their players.
+  function untrackRelay(this: Socket): void {
+    relays.delete(this);
+  }
   const onRelay = (pair: readonly [Socket, Socket]) => {
-    relays.add(pair);
-    let open = 2;
-    for (const socket of pair) socket.once('close', () => --open === 0 && relays.delete(pair));
+    for (const socket of pair) {
+      relays.add(socket);
+      socket.on('close', untrackRelay);
+    }
   };
 
   const stopAll = (cutRelays: boolean) => {
     for (const session of sessions.values()) session.stop();
     sessions.clear();
     if (cutRelays) {
-      for (const pair of relays) for (const socket of pair) socket.destroy();
+      for (const socket of relays) socket.destroy();
       relays.clear();
     }
   };
@@ -128,7 +134,8 @@ export function createLink({ config, log, views }: CreateLinkOptions): Link {
       return view;
     },
     get relays() {
-      return relays.size;
+      // A pair with one side closed and the other still flushing counts as one.
+      return Math.ceil(relays.size / 2);
     },
     status() {
       return [...sessions.values()].map((s) => s.status());
