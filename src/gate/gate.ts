@@ -5,7 +5,6 @@ import { VERSION } from '../shared/version.js';
 import type { GateConfig } from './gate-config.js';
 import { EventThrottle } from './event-throttle.js';
 import { GateMetrics } from './gate-metrics.js';
-import { serveMetrics } from './gate-metrics-http.js';
 import { advertisedTunnelAddr, hostOf, joinHostPort } from './gate-presence.js';
 import { GateStats } from './gate-stats.js';
 import { createMinecraftFront, type FrontEvent } from './minecraft-front.js';
@@ -218,7 +217,11 @@ export function createGate({ config, log, bus, createTunnelServer }: CreateGateO
 
     const tunnelBound = await tunnel.listen();
     const player = await front.listen();
-    if (config.metricsListen) metricsServer = await serveMetrics(metrics, config.metricsListen);
+    if (config.metricsListen) {
+      // Loaded only when asked for: the HTTP server is about 2 MB a Gate without it does not need.
+      const { serveMetrics } = await import('./gate-metrics-http.js');
+      metricsServer = await serveMetrics(metrics, config.metricsListen);
+    }
 
     const publicAddr = config.publicAddress ?? joinHostPort(config.listen.host, player.port);
     presence = {
