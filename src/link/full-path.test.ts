@@ -134,10 +134,12 @@ describe('player → Gate → tunnel → Link → server', () => {
     // The player's address first, then its bytes exactly as sent.
     expect(atServer.subarray(0, header.length)).toEqual(header);
     expect(atServer.subarray(header.length)).toEqual(hello);
+    expect(link.relays).toBe(1);
 
     const ended = new Promise<void>((r) => player.once('end', () => r()));
     player.end();
     await ended;
     player.destroy();
+    await waitFor(() => link.relays === 0, 'relay closed on the Link');
   });
 });
