@@ -105,4 +105,21 @@ describe('relay', () => {
     await atClient.ended;
     expect(atClient.text()).toBe('from the server');
   });
+
+  it('passes on a FIN that arrived while a side waited paused, before the relay started', async () => {
+    const [p, client] = await pair();
+    const [backend, c] = await pair();
+    p.pause();
+    client.end();
+    // A paused socket with nothing buffered still emits 'end' when the FIN comes.
+    p.on('end', () => {});
+    await new Promise<void>((r) => p.once('end', () => r()));
+    const atBackend = collect(backend);
+    relay(p, c);
+    await atBackend.ended;
+    backend.end('bye');
+    const atClient = collect(client);
+    await atClient.ended;
+    expect(atClient.text()).toBe('bye');
+  });
 });

@@ -47,6 +47,9 @@ export function relay(a: Socket, b: Socket, onClose?: (err?: Error) => void): vo
     // when a 'data' listener is added; the relay is what starts it again.
     socket.resume();
   }
+  // A side whose FIN arrived while it waited paused (the player's during the Link's answer) has
+  // emitted 'end' already and will not again: pass that half-close on now.
+  for (const socket of [a, b] as RelaySocket[]) if (socket.readableEnded) onEnd.call(socket);
 }
 
 function peerOf(socket: RelaySocket): RelaySocket {
