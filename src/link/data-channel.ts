@@ -29,9 +29,10 @@ export interface DataChannelOptions {
   /** The channel ended; `wasIdle` when it never carried a player (dead, refused, evicted). */
   readonly onEnd: (wasIdle: boolean) => void;
   /** A relay started; the Link keeps it to cut it when the agent is disabled. */
+  /** Called as a player's relay starts; returns what to call once both its sockets closed. */
   readonly onRelay: (
     sockets: readonly [import('node:net').Socket, import('node:net').Socket],
-  ) => void;
+  ) => () => void;
 }
 
 /**
@@ -170,9 +171,8 @@ async function serveOpen(
   if (header) target.write(header);
   if (initial.length) target.write(initial);
   conn.send({ type: 'openOk' });
-  options.onRelay([conn.socket, target]);
   // Not awaited: the relay owns both sockets from here, and an async frame kept waiting for it
   // would hold this set-up's closures and promises in memory for the whole life of the player.
-  relay(conn.socket, target);
+  relay(conn.socket, target, options.onRelay([conn.socket, target]));
   setImmediate(answered);
 }

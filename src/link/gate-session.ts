@@ -21,7 +21,7 @@ export interface GateSessionOptions {
   readonly config: LinkConfig;
   readonly log: Logger;
   readonly resolveRoute: (routeId: number) => LinkRoute | undefined;
-  readonly onRelay: (sockets: readonly [Socket, Socket]) => void;
+  readonly onRelay: (sockets: readonly [Socket, Socket]) => () => void;
 }
 
 /** What one Gate session is doing, for status output and tests. */

@@ -37,21 +37,27 @@ export function createLink({ config, log, views }: CreateLinkOptions): Link {
   let view: LinkView | null = null;
   let routes = new Map<number, LinkRoute>();
   const sessions = new Map<string, GateSession>();
-  /** Both sockets of every relayed player. */
+  /** Both sockets of every relayed player, to cut them when the agent goes away. */
   const relays = new Set<Socket>();
   let closed = false;
 
   const resolveRoute = (routeId: number) => routes.get(routeId);
 
-  // One shared listener, not a closure per player: relays live as long as their players.
+  // Shared functions, not closures per player: relays live as long as their players.
+  let livePairs = 0;
+  const relayEnded = () => {
+    livePairs--;
+  };
   function untrackRelay(this: Socket): void {
     relays.delete(this);
   }
   const onRelay = (pair: readonly [Socket, Socket]) => {
+    livePairs++;
     for (const socket of pair) {
       relays.add(socket);
       socket.on('close', untrackRelay);
     }
+    return relayEnded;
   };
 
   const stopAll = (cutRelays: boolean) => {
@@ -134,8 +140,7 @@ export function createLink({ config, log, views }: CreateLinkOptions): Link {
       return view;
     },
     get relays() {
-      // A pair with one side closed and the other still flushing counts as one.
-      return Math.ceil(relays.size / 2);
+      return livePairs;
     },
     status() {
       return [...sessions.values()].map((s) => s.status());
