@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, createServer } from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadTlsIdentity } from './tls-identity.js';
+import { generateKeyPair, loadTlsIdentity } from './tls-identity.js';
 
 const dirs: string[] = [];
 async function tempDir(): Promise<string> {
@@ -54,5 +54,14 @@ describe('loadTlsIdentity', () => {
     });
     expect(loaded.fingerprint).toBe(generated.fingerprint);
     await expect(stat(join(dir, 'unused'))).rejects.toThrow();
+  });
+
+  it('says why when the generator fails, in its own words', async () => {
+    const missing = join(await tempDir(), 'no-such-generator.js');
+    const failed = generateKeyPair('gatelink-gate', missing);
+    await expect(failed).rejects.toThrow(
+      /^could not generate the Gate's TLS key pair: Cannot find module/,
+    );
+    await expect(failed).rejects.not.toThrow(/Node\.js v|GENERATE|-e/);
   });
 });

@@ -38,46 +38,59 @@ async function readIfExists(path: string): Promise<string | null> {
   }
 }
 
-/** Runs in the child: generates the pair with selfsigned, prints `{ key, cert }` as JSON. */
+/**
+ * Runs in the child: generates the pair with selfsigned and prints `{ key, cert }` as JSON, or
+ * prints only the error's message and exits 1.
+ */
 const GENERATE_SCRIPT = `
 const [, generatorPath, commonName, notBefore, notAfter] = process.argv;
-require(generatorPath)
-  .generate([{ name: 'commonName', value: commonName }], {
-    keyType: 'ec',
-    curve: 'P-256',
-    algorithm: 'sha256',
-    notBeforeDate: new Date(Number(notBefore)),
-    notAfterDate: new Date(Number(notAfter)),
-  })
-  .then((pems) => process.stdout.write(JSON.stringify({ key: pems.private, cert: pems.cert })));
+Promise.resolve()
+  .then(() =>
+    require(generatorPath).generate([{ name: 'commonName', value: commonName }], {
+      keyType: 'ec',
+      curve: 'P-256',
+      algorithm: 'sha256',
+      notBeforeDate: new Date(Number(notBefore)),
+      notAfterDate: new Date(Number(notAfter)),
+    }),
+  )
+  .then(
+    (pems) => process.stdout.write(JSON.stringify({ key: pems.private, cert: pems.cert })),
+    (err) => {
+      process.stderr.write(String((err && err.message) || err));
+      process.exitCode = 1;
+    },
+  );
 `;
+
+const GENERATE_TIMEOUT_MS = 60_000;
 
 /**
  * A new EC P-256 key and self-signed certificate, made in a short-lived Node process: the
  * generator and its X.509 libraries take about 18 MB that a Gate would otherwise keep for its
- * whole life, for a job it does once.
+ * whole life, for a job it does once. `generatorPath` is for tests.
  */
-async function generateInChild(commonName: string): Promise<{ key: string; cert: string }> {
+export async function generateKeyPair(
+  commonName: string,
+  generatorPath = createRequire(import.meta.url).resolve('selfsigned'),
+): Promise<{ key: string; cert: string }> {
   const notBefore = Date.now() - 60_000;
   // Links pin the fingerprint and never check names or dates; a long validity avoids a silent expiry.
   const notAfter = notBefore + 20 * 365 * 24 * 3600_000;
-  const generatorPath = createRequire(import.meta.url).resolve('selfsigned');
   try {
     const { stdout } = await promisify(execFile)(
       process.execPath,
       ['-e', GENERATE_SCRIPT, generatorPath, commonName, String(notBefore), String(notAfter)],
-      { env: {}, timeout: 60_000, maxBuffer: 1024 * 1024 },
+      { env: {}, timeout: GENERATE_TIMEOUT_MS, maxBuffer: 1024 * 1024 },
     );
     return JSON.parse(stdout) as { key: string; cert: string };
   } catch (err) {
-    // execFile's message repeats the whole command line; the child's last words say more.
-    const stderr = String((err as { stderr?: unknown }).stderr ?? '')
-      .trim()
-      .split('\n')
-      .at(-1);
-    throw new Error(
-      `could not generate the Gate's TLS key pair: ${stderr || (err as Error).message}`,
-    );
+    // Not execFile's own message: it repeats the whole command line.
+    const { killed, code, stderr } = err as { killed?: boolean; code?: unknown; stderr?: unknown };
+    const reason = killed
+      ? `took longer than ${GENERATE_TIMEOUT_MS / 1000} s`
+      : String(stderr ?? '').trim() || `the generator exited with ${String(code)}`;
+    throw new Error(`could not generate the Gate's TLS key pair: ${reason}`);
   }
 }
 
@@ -101,7 +114,7 @@ export async function loadTlsIdentity({
   const [key, cert] = await Promise.all([readIfExists(keyPath), readIfExists(certPath)]);
   if (key && cert) return Object.freeze({ key, cert, fingerprint: certificateFingerprint(cert) });
 
-  const pems = await generateInChild(commonName);
+  const pems = await generateKeyPair(commonName);
   await mkdir(dataDir, { recursive: true });
   await writeFile(keyPath, pems.key, { mode: 0o600 });
   await chmod(keyPath, 0o600);
