@@ -43,7 +43,7 @@ async function waitFor(check: () => boolean | Promise<boolean>, what: string, ti
 }
 
 describe('player → Gate → tunnel → Link → server', () => {
-  it('carries a Minecraft login through TLS tunnels with the player address in PROXY v2', async () => {
+  it('carries a Minecraft login through TLS tunnels with the player address in PROXY v2, and a FIN sent right behind it', async () => {
     // The game server: records what arrives, answers, and closes after the player's FIN.
     const received: Buffer[] = [];
     const server = createServer({ allowHalfOpen: true }, (s) => {
@@ -141,5 +141,16 @@ describe('player → Gate → tunnel → Link → server', () => {
     await ended;
     player.destroy();
     await waitFor(() => link.relays === 0, 'relay closed on the Link');
+
+    // A player that logs in and half-closes at once: its FIN arrives while the Gate waits for
+    // the Link's answer, and must still reach the server (which then closes its side).
+    const quick: Socket = connect({ port: playerPort, host: '127.0.0.1', allowHalfOpen: true });
+    await new Promise((r) => quick.once('connect', r));
+    const quickEnded = new Promise<void>((r) => quick.once('end', () => r()));
+    quick.on('data', () => {});
+    quick.end(hello);
+    await quickEnded;
+    quick.destroy();
+    await waitFor(() => link.relays === 0, 'the quick relay closed on the Link');
   });
 });
