@@ -6,7 +6,7 @@ import { createLogger, silentLogger } from '../../shared/logger.js';
 import { hashToken } from '../../shared/token-hash.js';
 import { createHubRuntime, type HubRuntime } from './index.js';
 import { createMemoryHubStore, type MemoryHubStore } from './memory-hub-store.js';
-import { agentState as agent, gatePresence } from './test-fixtures.js';
+import { agentState as agent, gatePresence, routeConfig } from './test-fixtures.js';
 
 // Gates that have been up a while, as a Hub usually finds them.
 const gate = (id: string, over: Partial<GatePresence> = {}) =>
@@ -41,22 +41,8 @@ async function startHub(): Promise<void> {
   store = createMemoryHubStore({
     version: 7,
     routes: [
-      {
-        id: 1,
-        domain: 'play.example.com',
-        targetIp: '10.0.0.5',
-        targetPort: 25565,
-        agentId: 1,
-        proxyProtocol: false,
-      },
-      {
-        id: 2,
-        domain: '*.mc.example.com',
-        targetIp: '10.0.0.6',
-        targetPort: 25566,
-        agentId: 2,
-        proxyProtocol: true,
-      },
+      routeConfig(1, 'play.example.com', '10.0.0.5', 1),
+      routeConfig(2, '*.mc.example.com', '10.0.0.6', 2, { targetPort: 25566, proxyProtocol: true }),
     ],
     agents: [
       agent(1, 'secret-token-one'),

@@ -5,7 +5,7 @@ import { createMemoryBus } from '../../bus/memory-bus.js';
 import type { Bus } from '../../bus/bus.js';
 import type { LinkView } from '../../bus/types.js';
 import { silentLogger } from '../../shared/logger.js';
-import { hashToken } from '../../shared/token-hash.js';
+import { agentState, routeConfig } from './test-fixtures.js';
 import { createHubRuntime, type HubRuntime } from './index.js';
 import { createMemoryHubStore, type MemoryHubStore } from './memory-hub-store.js';
 import type { HubStore } from './store.js';
@@ -69,27 +69,8 @@ describe('several Hubs on one bus', () => {
     bus = createMemoryBus();
     const shared = createMemoryHubStore({
       version: 1,
-      routes: [
-        {
-          id: 1,
-          domain: 'a.example.com',
-          targetIp: '10.0.0.1',
-          targetPort: 25565,
-          agentId: 1,
-          proxyProtocol: false,
-        },
-      ],
-      agents: [
-        {
-          id: 1,
-          name: 'p',
-          mode: 'push',
-          enabled: true,
-          tokenHash: hashToken('tk'),
-          token: 'tk',
-          pushUrl: 'set',
-        },
-      ],
+      routes: [routeConfig(1, 'a.example.com', '10.0.0.1', 1)],
+      agents: [agentState(1, 'tk', { name: 'p', mode: 'push', pushUrl: 'set' })],
     });
     const make = (hub: string) =>
       createHubRuntime({

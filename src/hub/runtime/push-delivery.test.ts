@@ -10,11 +10,10 @@ import {
   verifyPush,
 } from '../../protocol/push-signature.js';
 import { createLogger } from '../../shared/logger.js';
-import { hashToken } from '../../shared/token-hash.js';
 import { createHubRuntime, type HubRuntime, type PushOptions } from './index.js';
 import { createMemoryHubStore, type MemoryHubStore } from './memory-hub-store.js';
 import { sendPush } from './push-request.js';
-import { gatePresence } from './test-fixtures.js';
+import { agentState, gatePresence, routeConfig } from './test-fixtures.js';
 
 interface Received {
   path: string;
@@ -95,42 +94,12 @@ async function startHub(linkUrl: string, pushOptions: PushOptions = {}): Promise
   store = createMemoryHubStore({
     version: 1,
     routes: [
-      {
-        id: 1,
-        domain: 'play.example.com',
-        targetIp: '10.0.0.5',
-        targetPort: 25565,
-        agentId: 1,
-        proxyProtocol: false,
-      },
-      {
-        id: 2,
-        domain: 'other.example.com',
-        targetIp: '10.0.0.9',
-        targetPort: 25565,
-        agentId: 2,
-        proxyProtocol: false,
-      },
+      routeConfig(1, 'play.example.com', '10.0.0.5', 1),
+      routeConfig(2, 'other.example.com', '10.0.0.9', 2),
     ],
     agents: [
-      {
-        id: 1,
-        name: 'pushed',
-        mode: 'push',
-        enabled: true,
-        tokenHash: hashToken(token),
-        token,
-        pushUrl: linkUrl,
-      },
-      {
-        id: 2,
-        name: 'follower',
-        mode: 'redis',
-        enabled: true,
-        tokenHash: hashToken('t2'),
-        token: 't2',
-        pushUrl: null,
-      },
+      agentState(1, token, { name: 'pushed', mode: 'push', pushUrl: linkUrl }),
+      agentState(2, 't2', { name: 'follower' }),
     ],
   });
   logLines = [];

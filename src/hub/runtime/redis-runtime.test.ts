@@ -16,6 +16,7 @@ import {
 import type { ConfigSnapshot, LinkView } from '../../bus/types.js';
 import { silentLogger } from '../../shared/logger.js';
 import { hashToken } from '../../shared/token-hash.js';
+import { agentState, routeConfig } from './test-fixtures.js';
 import { createHubRuntime, type HubRuntime } from './index.js';
 import { createMemoryHubStore } from './memory-hub-store.js';
 
@@ -56,35 +57,10 @@ describe('two Hubs on one Redis', () => {
 
     const store = createMemoryHubStore({
       version: 1,
-      routes: [
-        {
-          id: 1,
-          domain: 'a.example.com',
-          targetIp: '10.0.0.1',
-          targetPort: 25565,
-          agentId: 1,
-          proxyProtocol: false,
-        },
-      ],
+      routes: [routeConfig(1, 'a.example.com', '10.0.0.1', 1)],
       agents: [
-        {
-          id: 1,
-          name: 'p',
-          mode: 'push',
-          enabled: true,
-          tokenHash: hashToken('tp'),
-          token: 'tp',
-          pushUrl: `${base}/p`,
-        },
-        {
-          id: 2,
-          name: 'r',
-          mode: 'redis',
-          enabled: true,
-          tokenHash: hashToken('tr'),
-          token: 'tr',
-          pushUrl: null,
-        },
+        agentState(1, 'tp', { name: 'p', mode: 'push', pushUrl: `${base}/p` }),
+        agentState(2, 'tr', { name: 'r' }),
       ],
     });
     const make = async (hubId: string) => {

@@ -2,11 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryBus } from '../../bus/memory-bus.js';
 import type { Bus } from '../../bus/bus.js';
 import { silentLogger } from '../../shared/logger.js';
-import { hashToken } from '../../shared/token-hash.js';
 import { createHubRuntime, type HubRuntime } from './index.js';
 import { createMemoryHubStore, type MemoryHubStore } from './memory-hub-store.js';
 import { intervalBytes } from './stats-sampler.js';
-import { gatePresence as gate } from './test-fixtures.js';
+import { agentState, gatePresence as gate, routeConfig } from './test-fixtures.js';
 
 let bus: Bus;
 let store: MemoryHubStore;
@@ -17,51 +16,11 @@ async function startHub(statsSampleMs = 10_000): Promise<void> {
   store = createMemoryHubStore({
     version: 5,
     routes: [
-      {
-        id: 1,
-        domain: 'a.example.com',
-        targetIp: '10.0.0.1',
-        targetPort: 25565,
-        agentId: 1,
-        proxyProtocol: false,
-      },
-      {
-        id: 2,
-        domain: 'b.example.com',
-        targetIp: '10.0.0.2',
-        targetPort: 25565,
-        agentId: 1,
-        proxyProtocol: false,
-      },
-      {
-        id: 3,
-        domain: 'c.example.com',
-        targetIp: '10.0.0.3',
-        targetPort: 25565,
-        agentId: 2,
-        proxyProtocol: false,
-      },
+      routeConfig(1, 'a.example.com', '10.0.0.1', 1),
+      routeConfig(2, 'b.example.com', '10.0.0.2', 1),
+      routeConfig(3, 'c.example.com', '10.0.0.3', 2),
     ],
-    agents: [
-      {
-        id: 1,
-        name: 'alpha',
-        mode: 'redis',
-        enabled: true,
-        tokenHash: hashToken('t1'),
-        token: 't1',
-        pushUrl: null,
-      },
-      {
-        id: 2,
-        name: 'beta',
-        mode: 'redis',
-        enabled: true,
-        tokenHash: hashToken('t2'),
-        token: 't2',
-        pushUrl: null,
-      },
-    ],
+    agents: [agentState(1, 't1', { name: 'alpha' }), agentState(2, 't2', { name: 'beta' })],
   });
   runtime = createHubRuntime({
     bus,

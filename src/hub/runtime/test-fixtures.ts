@@ -1,4 +1,4 @@
-import type { GatePresence } from '../../bus/types.js';
+import type { GatePresence, RouteConfig } from '../../bus/types.js';
 import { hashToken } from '../../shared/token-hash.js';
 import type { HubAgentState } from './store.js';
 
@@ -39,4 +39,15 @@ export function agentState(
     pushUrl: null,
     ...over,
   };
+}
+
+/** A route to port 25565 without a PROXY header unless `over` says. */
+export function routeConfig(
+  id: number,
+  domain: string,
+  targetIp: string,
+  agentId: number,
+  over: Partial<RouteConfig> = {},
+): RouteConfig {
+  return { id, domain, targetIp, targetPort: 25565, agentId, proxyProtocol: false, ...over };
 }
