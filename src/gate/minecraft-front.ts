@@ -97,7 +97,7 @@ export function createMinecraftFront({
     onEvent,
     track: (channel) => {
       sockets.add(channel);
-      channel.once('close', () => sockets.delete(channel));
+      channel.on('close', untrack);
     },
   });
   const halfOpenByPeer = new Map<string, number>();
@@ -117,7 +117,11 @@ export function createMinecraftFront({
     socket.setNoDelay(true);
     socket.setKeepAlive(true, 30_000);
     socket.on('error', destroySelf);
-    socket.once('close', () => sockets.delete(socket));
+    socket.on('close', untrack);
+  }
+
+  function untrack(this: Socket): void {
+    sockets.delete(this);
   }
 
   function accept(socket: Socket): void {
