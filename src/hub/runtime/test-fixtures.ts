@@ -1,26 +1,16 @@
 import type { GatePresence, RouteConfig } from '../../bus/types.js';
+import { gatePresence as busGatePresence } from '../../bus/redis-test-support.js';
 import { hashToken } from '../../shared/token-hash.js';
 import type { HubAgentState } from './store.js';
 
-/** A live Gate's presence for runtime tests; `over` replaces any field. */
+/** A live Gate's presence for runtime tests, just started; `over` replaces any field. */
 export function gatePresence(id: string, over: Partial<GatePresence> = {}): GatePresence {
-  return {
-    id,
-    tunnelAddr: `${id}.example.net:25590`,
-    tls: true,
+  return busGatePresence(id, {
     fingerprint: 'AA:BB',
-    name: id,
-    region: 'eu',
-    version: '0.1.0',
     publicAddr: '0.0.0.0:25565',
     startedAt: Date.now(),
-    lastSeen: Date.now(),
-    connections: 0,
-    sessions: [],
-    routes: [],
-    configVersion: 1,
     ...over,
-  };
+  });
 }
 
 /** An agent as the store reports it, its hash derived from `token`; redis mode unless `over` says. */
