@@ -4,7 +4,7 @@ import { messageRate } from './load-message-rate.js';
 import { pingPong } from './load-ping-pong.js';
 import { setupTime } from './load-setup.js';
 import type { BenchPath } from './paths.js';
-import { readRss } from './processes.js';
+import { readCpuMs, readRss } from './processes.js';
 import type { MemoryFigures, RoundFigures } from './results.js';
 
 /** How long and how much each measurement runs. */
@@ -68,6 +68,7 @@ export async function measureRound(path: BenchPath, plan: Plan, onError: (what: 
   await attempt('bulk download', async () => {
     figures.downloadMBs = await downloadRate(path.target, plan.bulkBytes);
   });
+  if (path.bulkOnly) return figures;
   await attempt('ping-pong', async () => {
     const { p50, p99 } = await pingPong(path.target, plan.pingMs);
     figures.pingP50Ms = p50;
@@ -77,10 +78,17 @@ export async function measureRound(path: BenchPath, plan: Plan, onError: (what: 
     figures.messagesPerSec = await messageRate(path.target, plan.rateConnections, plan.rateMs);
   });
   await attempt('set-up time', async () => {
-    const { p50, p99, errors } = await setupTime(path.target, plan.setupPerSecond, plan.setupMs);
+    const cpu = (): [number, number] => [path.front ? readCpuMs(path.front.pid) : Number.NaN, path.back ? readCpuMs(path.back.pid) : Number.NaN];
+    const [front0, back0] = cpu();
+    const { p50, p99, count, errors } = await setupTime(path.target, plan.setupPerSecond, plan.setupMs);
     figures.setupP50Ms = p50;
     figures.setupP99Ms = p99;
     figures.setupErrors = errors;
+    // Include the work each set-up leaves behind (a Link replaces the data channel it used).
+    await sleep(300);
+    const [front1, back1] = cpu();
+    if (count > 0 && Number.isFinite(front1 - front0)) figures.setupCpuFrontMs = (front1 - front0) / count;
+    if (count > 0 && Number.isFinite(back1 - back0)) figures.setupCpuBackMs = (back1 - back0) / count;
   });
   return figures;
 }

@@ -9,6 +9,8 @@ export interface BenchPath {
   /** The first hop (Gate / haproxy A) and the second (Link / haproxy B); none for direct. */
   readonly front?: BenchChild;
   readonly back?: BenchChild;
+  /** A reference chain: only the bulk figures are measured. */
+  readonly bulkOnly?: boolean;
   stop(): Promise<void>;
 }
 

@@ -148,6 +148,21 @@ export function readRss(pid: number): number {
   }
 }
 
+/** Clock ticks per second of /proc/<pid>/stat's times (USER_HZ, 100 on Linux). */
+const USER_HZ = 100;
+
+/** CPU time (user + system, all threads) a process has used so far, in ms; NaN when gone. */
+export function readCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which may itself hold spaces: utime and stime are 14th and 15th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 /** A TCP port free right now on 127.0.0.1, for programs that cannot report the one they bound. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -1,4 +1,4 @@
-import { figure, PATH_KEYS, PATH_LABELS, total, type MemoryFigures, type PathKey, type RoundKey, type RunResults } from './results.js';
+import { figure, PATH_KEYS, PATH_LABELS, REFERENCE_PATHS, total, type MemoryFigures, type PathKey, type RoundKey, type RunResults } from './results.js';
 import type { Summary } from './stats.js';
 
 /** What the report says about where it ran. */
@@ -46,6 +46,8 @@ const TIMED: readonly { key: RoundKey; label: string; digits: number }[] = [
   { key: 'messagesPerSec', label: 'Messages/s, 100 conns (64 B echo)', digits: 0 },
   { key: 'setupP50Ms', label: 'Set-up p50 at 500 conn/s (ms)', digits: 3 },
   { key: 'setupP99Ms', label: 'Set-up p99 at 500 conn/s (ms)', digits: 3 },
+  { key: 'setupCpuFrontMs', label: 'CPU per set-up, front (ms): Gate / haproxy A', digits: 3 },
+  { key: 'setupCpuBackMs', label: 'CPU per set-up, back (ms): Link / haproxy B', digits: 3 },
 ];
 
 const MEMORY: readonly { key: keyof MemoryFigures; label: string; unit: number; digits: number }[] = [
@@ -66,7 +68,8 @@ function figuresTable(results: RunResults, paths: readonly PathKey[]): string[] 
   for (const { key, label, digits } of TIMED) {
     lines.push(row([label, ...paths.map((p) => cell(figure(results, p, key), digits))]));
   }
-  lines.push(row(['Set-up errors (all rounds)', ...paths.map((p) => (results[p]?.rounds.length ? String(total(results, p, 'setupErrors')) : '—'))]));
+  const measuredSetup = (p: PathKey): boolean => results[p]?.rounds.some((r) => r.setupErrors !== undefined) ?? false;
+  lines.push(row(['Set-up errors (all rounds)', ...paths.map((p) => (measuredSetup(p) ? String(total(results, p, 'setupErrors')) : '—'))]));
   lines.push(
     row([
       'Idle players held / errors',
@@ -103,6 +106,27 @@ function ratioTable(results: RunResults, paths: readonly PathKey[]): string[] {
   for (const { key, label } of MEMORY) {
     const v = (p: PathKey): number => results[p]?.memory[key] ?? Number.NaN;
     lines.push(row([label, ...gatelinks.flatMap((p) => [ratio(v(p), v('haproxy')), '—'])]));
+  }
+  return lines;
+}
+
+/**
+ * The reference chains against HAProxy, and Gatelink against the reference it is bounded by:
+ * plain against the splice relay (no copies in user memory), TLS against bare Node TLS hops.
+ */
+function boundsTable(results: RunResults, paths: readonly PathKey[]): string[] {
+  const pairs: [PathKey, PathKey][] = [];
+  for (const reference of REFERENCE_PATHS.filter((p) => paths.includes(p))) {
+    pairs.push([reference, 'haproxy']);
+    const bounded: PathKey = reference === 'splice' ? 'gatelink' : 'gatelink-tls';
+    if (paths.includes(bounded)) pairs.push([bounded, reference]);
+  }
+  if (pairs.length === 0) return [];
+  const heads = pairs.map(([a, b]) => `${PATH_LABELS[a]} ÷ ${PATH_LABELS[b]}`);
+  const lines = [row(['Bulk bounds (ratio of medians)', ...heads]), row(['---', ...heads.map(() => '---:')])];
+  const m = (p: PathKey, key: RoundKey): number => figure(results, p, key).median;
+  for (const { key, label } of TIMED.filter((t) => t.key === 'uploadMBs' || t.key === 'downloadMBs')) {
+    lines.push(row([label, ...pairs.map(([a, b]) => ratio(m(a, key), m(b, key)))]));
   }
   return lines;
 }
@@ -155,6 +179,7 @@ export function renderReport(results: RunResults, machine: MachineInfo): string 
     '',
     ...ratioTable(results, paths),
     '',
+    ...boundsTable(results, paths).flatMap((line, i, all) => (i === all.length - 1 ? [line, ''] : [line])),
     ...goalsTable(results, paths),
   ];
   if (notes.length > 0) out.push('', ...notes);

@@ -1,14 +1,22 @@
 import { summarize, type Summary } from './stats.js';
 
-/** The four columns of the report, in order. */
-export const PATH_KEYS = ['direct', 'haproxy', 'gatelink', 'gatelink-tls'] as const;
+/** The columns of the report, in order. */
+export const PATH_KEYS = ['direct', 'haproxy', 'gatelink', 'gatelink-tls', 'splice', 'node-tls'] as const;
 export type PathKey = (typeof PATH_KEYS)[number];
+
+/** What a run measures unless `--paths` says otherwise: the four paths the goals compare. */
+export const DEFAULT_PATHS: readonly PathKey[] = ['direct', 'haproxy', 'gatelink', 'gatelink-tls'];
+
+/** Reference chains (bench/reference.ts): bounds of the bulk figures, measured for bulk only. */
+export const REFERENCE_PATHS: readonly PathKey[] = ['splice', 'node-tls'];
 
 export const PATH_LABELS: Readonly<Record<PathKey, string>> = {
   direct: 'Direct',
   haproxy: 'HAProxy 2-hop',
   gatelink: 'Gatelink plain',
   'gatelink-tls': 'Gatelink TLS',
+  splice: 'splice() 2-hop (reference)',
+  'node-tls': 'Node TLS 2-hop (reference)',
 };
 
 /** Per-round figures of one path. */
@@ -21,6 +29,9 @@ export interface RoundFigures {
   setupP50Ms?: number;
   setupP99Ms?: number;
   setupErrors?: number;
+  /** CPU the front (Gate / haproxy A) and back (Link / haproxy B) spent per set-up, in ms. */
+  setupCpuFrontMs?: number;
+  setupCpuBackMs?: number;
 }
 
 /** Once-per-run figures of one path (memory). */

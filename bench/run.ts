@@ -7,21 +7,25 @@ import { buildForBench } from './build.js';
 import { updateDocs } from './docs.js';
 import { startGatelink } from './gatelink.js';
 import { ensureHaproxy, haproxyVersion, startHaproxyChain } from './haproxy.js';
+import { startNodeTlsChain, startSpliceChain } from './reference.js';
 import { FULL_PLAN, idleRss, measureIdlePlayers, measureRound, QUICK_PLAN, type Plan } from './measure.js';
 import { BENCH_DOMAIN, type BenchPath } from './paths.js';
 import { killAllChildren, spawnChild } from './processes.js';
 import { renderReport, type MachineInfo } from './report.js';
-import { PATH_KEYS, PATH_LABELS, type PathKey, type RoundFigures, type RunResults } from './results.js';
+import { DEFAULT_PATHS, PATH_KEYS, PATH_LABELS, REFERENCE_PATHS, type PathKey, type RoundFigures, type RunResults } from './results.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const HELP = `Usage: npm run bench -- [options]
 
 Measures four paths to one backend on 127.0.0.1, side by side: direct, a 2-hop HAProxy chain
-(TCP mode), Gatelink with plain data channels, Gatelink with TLS.
+(TCP mode), Gatelink with plain data channels, Gatelink with TLS. Two reference chains, named
+with --paths, bound the bulk figures on this machine: splice (two hops that move bytes with
+splice(2), built with cc) and node-tls (two bare Node hops with TLS between them).
 
   --quick            one round, shorter runs (about a minute)
   --rounds <n>       rounds of the timed figures (default 5, quick 1)
-  --paths <list>     comma-separated subset of ${PATH_KEYS.join(',')}
+  --paths <list>     comma-separated, from ${PATH_KEYS.join(',')}
+                     (default ${DEFAULT_PATHS.join(',')})
   --idle <n>         idle players to hold open (default 8000)
   --update-docs      write the table into docs/benchmarks.md
   --worktree         build the files on disk rather than the last commit (HEAD)
@@ -60,7 +64,7 @@ const plan: Plan = {
   ...(values.rounds ? { rounds: Math.max(1, Number(values.rounds)) } : {}),
   ...(values.idle ? { idlePlayers: Math.max(1, Number(values.idle)) } : {}),
 };
-const wanted = (values.paths?.split(',').map((p) => p.trim()) ?? [...PATH_KEYS]) as PathKey[];
+const wanted = (values.paths?.split(',').map((p) => p.trim()) ?? [...DEFAULT_PATHS]) as PathKey[];
 for (const p of wanted) {
   if (!PATH_KEYS.includes(p)) {
     process.stderr.write(`unknown path "${p}"; known: ${PATH_KEYS.join(', ')}\n`);
@@ -91,7 +95,8 @@ function describeRound(f: RoundFigures): string {
   const n = (v: number | undefined, d = 0): string => (v === undefined ? '—' : v.toFixed(d));
   return (
     `bulk ${n(f.uploadMBs)}/${n(f.downloadMBs)} MB/s, ping p50 ${n(f.pingP50Ms, 3)} p99 ${n(f.pingP99Ms, 3)} ms, ` +
-    `${n(f.messagesPerSec)} msg/s, set-up p50 ${n(f.setupP50Ms, 3)} p99 ${n(f.setupP99Ms, 3)} ms (${n(f.setupErrors)} errors)`
+    `${n(f.messagesPerSec)} msg/s, set-up p50 ${n(f.setupP50Ms, 3)} p99 ${n(f.setupP99Ms, 3)} ms (${n(f.setupErrors)} errors, ` +
+    `CPU ${n(f.setupCpuFrontMs, 3)} + ${n(f.setupCpuBackMs, 3)} ms each)`
   );
 }
 
@@ -168,14 +173,25 @@ async function main(): Promise<number> {
         note(key, `skipped: ${(error as Error).message.split('\n')[0]}`);
       }
     }
+    for (const key of REFERENCE_PATHS) {
+      if (!wanted.includes(key)) continue;
+      try {
+        const start = key === 'splice' ? startSpliceChain : startNodeTlsChain;
+        const chain = await start(join(work, key), backendPort(key));
+        paths.push({ key, target: { port: chain.port, domain: BENCH_DOMAIN }, front: chain.front, back: chain.back, bulkOnly: true, stop: chain.stop });
+        say(`${PATH_LABELS[key]} listening on ${chain.port}`);
+      } catch (error) {
+        note(key, `skipped: ${(error as Error).message.split('\n')[0]}`);
+      }
+    }
     for (const path of paths) results[path.key] ??= { rounds: [], memory: {}, notes: [] };
 
     // Idle means at rest: read once the last process started has done nothing for restMs.
     await sleep(plan.restMs);
-    for (const path of paths) results[path.key]!.memory = idleRss(path);
+    for (const path of paths) if (!path.bulkOnly) results[path.key]!.memory = idleRss(path);
 
     for (const path of paths) {
-      if (!path.front) continue;
+      if (!path.front || path.bulkOnly) continue;
       say(`${PATH_LABELS[path.key]}: ${plan.idlePlayers} idle players`);
       try {
         Object.assign(results[path.key]!.memory, await measureIdlePlayers(path, plan));
