@@ -168,8 +168,11 @@ async function serveOpen(
     target.destroy();
     throw LinkErrors.GATE_CLOSED('the gate gave up before the target answered');
   }
+  // The PROXY header and the player's first bytes leave in one write.
+  target.cork();
   if (header) target.write(header);
   if (initial.length) target.write(initial);
+  target.uncork();
   conn.send({ type: 'openOk' });
   // Not awaited: the relay owns both sockets from here, and an async frame kept waiting for it
   // would hold this set-up's closures and promises in memory for the whole life of the player.
