@@ -1,7 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, spawnChild, waitForPort, type BenchChild } from './processes.js';
+import { startTwoHopChain, type TwoHopChain } from './paths.js';
+import { spawnChild, waitForPort } from './processes.js';
 
 /** True when `haproxy` runs; tries `apt-get install -y haproxy` once when it does not. */
 export function ensureHaproxy(log: (line: string) => void): boolean {
@@ -21,14 +22,6 @@ export function ensureHaproxy(log: (line: string) => void): boolean {
 export function haproxyVersion(): string {
   const out = spawnSync('haproxy', ['-v'], { encoding: 'utf8' }).stdout ?? '';
   return /HAProxy version (\S+)/.exec(out)?.[1] ?? 'unknown';
-}
-
-/** Two haproxy processes in a row, as a Gate and a Link are: player → A → B → backend. */
-export interface HaproxyChain {
-  readonly port: number;
-  readonly front: BenchChild;
-  readonly back: BenchChild;
-  stop(): Promise<void>;
 }
 
 // TCP mode, Debian's defaults otherwise (threads = cores); maxconn sized for the idle test.
@@ -51,25 +44,14 @@ function config(listenPort: number, serverPort: number): string {
   ].join('\n');
 }
 
-/** Start B (towards the backend), then A (towards B); resolves once both accept connections. */
-export async function startHaproxyChain(dir: string, backendPort: number): Promise<HaproxyChain> {
-  const portB = await freePort();
-  const portA = await freePort();
-  const start = async (name: string, listen: number, server: number): Promise<BenchChild> => {
+/** Two haproxy processes in a row; resolves once both accept connections. */
+export function startHaproxyChain(dir: string, backendPort: number): Promise<TwoHopChain> {
+  return startTwoHopChain(backendPort, async (hop, listen, next) => {
+    const name = `haproxy-${hop}`;
     const file = join(dir, `${name}.cfg`);
-    writeFileSync(file, config(listen, server));
+    writeFileSync(file, config(listen, next));
     const child = spawnChild({ name, command: 'haproxy', args: ['-db', '-f', file], logFile: join(dir, `${name}.log`) });
     await waitForPort(listen);
     return child;
-  };
-  const back = await start('haproxy-b', portB, backendPort);
-  const front = await start('haproxy-a', portA, portB);
-  return {
-    port: portA,
-    front,
-    back,
-    async stop() {
-      await Promise.all([front.stop(), back.stop()]);
-    },
-  };
+  });
 }

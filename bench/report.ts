@@ -169,6 +169,7 @@ function goalsTable(results: RunResults, paths: readonly PathKey[]): string[] {
 export function renderReport(results: RunResults, machine: MachineInfo): string {
   const paths = PATH_KEYS.filter((p) => results[p] !== undefined);
   const notes = paths.flatMap((p) => (results[p]?.notes ?? []).map((n) => `- ${PATH_LABELS[p]}: ${n}`));
+  const bounds = boundsTable(results, paths);
   const out = [
     `Run of ${machine.date} (${machine.mode}, Gatelink ${machine.build}): ${machine.nproc} cores, ${machine.cpu}, Node ${machine.node}, ` +
       `HAProxy ${machine.haproxy}, Linux ${machine.kernel}; load average ${machine.load}.`,
@@ -179,7 +180,7 @@ export function renderReport(results: RunResults, machine: MachineInfo): string 
     '',
     ...ratioTable(results, paths),
     '',
-    ...boundsTable(results, paths).flatMap((line, i, all) => (i === all.length - 1 ? [line, ''] : [line])),
+    ...(bounds.length > 0 ? [...bounds, ''] : []),
     ...goalsTable(results, paths),
   ];
   if (notes.length > 0) out.push('', ...notes);
